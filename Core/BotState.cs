@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+
+namespace MarketMaker.Core;
+
+public enum BotPhase
+{
+    /// <summary>No reconciliation yet: the next decision reconciles live orders and places nothing.</summary>
+    Startup,
+    Running,
+}
+
+/// <summary>
+/// What the bot carries from one decision to the next. <see cref="Persisted"/> is what the state file
+/// holds; the rest is memory that a restart loses (and that recordings carry for replay).
+/// </summary>
+public sealed record BotState
+{
+    public BotPhase Phase { get; init; } = BotPhase.Startup;
+    public PersistedState Persisted { get; init; } = new();
+
+    /// <summary>Timestamps of replace-driven cancels within the sliding 60 s window.</summary>
+    public ImmutableArray<DateTimeOffset> CancelWindow { get; init; } = [];
+
+    /// <summary>When a sync last changed anything (cancel or place).</summary>
+    public DateTimeOffset? LastQuoteUpdate { get; init; }
+
+    public DateTimeOffset? BidMissingSince { get; init; }
+    public DateTimeOffset? AskMissingSince { get; init; }
+
+    public FillTracker Fills { get; init; } = new();
+    public ExternalAnchorMemory ExternalAnchor { get; init; } = new();
+
+    /// <summary>The halt in force after the last decision, if any.</summary>
+    public string? CurrentHaltReason { get; init; }
+
+    public static BotState Fresh(PersistedState persisted) => new() { Persisted = persisted };
+}
+
+/// <summary>The state file (behaviour.md §2, §9): nonce progression and diagnostics only.</summary>
+public sealed record PersistedState
+{
+    public long NextNonceBase { get; init; }
+    public ImmutableSortedDictionary<string, long> LastNonceBySide { get; init; } = ImmutableSortedDictionary<string, long>.Empty;
+    public string? LastSubmittedBidOrderId { get; init; }
+    public string? LastSubmittedAskOrderId { get; init; }
+    public string? LastAdoptedBidOrderId { get; init; }
+    public string? LastAdoptedAskOrderId { get; init; }
+    public string? LastHaltReason { get; init; }
+    public ImmutableSortedDictionary<string, decimal> LastInventorySnapshot { get; init; } = ImmutableSortedDictionary<string, decimal>.Empty;
+
+    public bool SameAs(PersistedState other) =>
+        NextNonceBase == other.NextNonceBase
+        && LastNonceBySide.SequenceEqual(other.LastNonceBySide)
+        && LastSubmittedBidOrderId == other.LastSubmittedBidOrderId
+        && LastSubmittedAskOrderId == other.LastSubmittedAskOrderId
+        && LastAdoptedBidOrderId == other.LastAdoptedBidOrderId
+        && LastAdoptedAskOrderId == other.LastAdoptedAskOrderId
+        && LastHaltReason == other.LastHaltReason
+        && LastInventorySnapshot.SequenceEqual(other.LastInventorySnapshot);
+}
+
+/// <summary>An order of ours whose fills are being followed: its side and last seen remaining size.</summary>
+public sealed record TrackedOrder(string OrderId, Side Side, decimal Size, decimal Remaining, DateTimeOffset Since);
+
+public sealed record FillTracker
+{
+    /// <summary>False until the first market data has been seen (old trades are then marked as seen).</summary>
+    public bool Primed { get; init; }
+
+    public ImmutableSortedDictionary<string, TrackedOrder> Orders { get; init; } = ImmutableSortedDictionary<string, TrackedOrder>.Empty;
+
+    /// <summary>Trade ids already counted or seen (bounded).</summary>
+    public ImmutableSortedSet<long> SeenTradeIds { get; init; } = ImmutableSortedSet<long>.Empty;
+
+    /// <summary>Order ids whose fills were settled through order state (bounded), so trades on them are not counted twice.</summary>
+    public ImmutableSortedSet<string> ResolvedOrderIds { get; init; } = ImmutableSortedSet<string>.Empty;
+
+    public DateTimeOffset? LastFillAt { get; init; }
+}
+
+/// <summary>Memory of the spot external bootstrap anchor (safety rules of behaviour.md §11).</summary>
+public sealed record ExternalAnchorMemory
+{
+    /// <summary>Whether the shell should fetch the external anchor for the next decision.</summary>
+    public bool Wanted { get; init; } = true;
+
+    /// <summary>The last accepted mark.</summary>
+    public AnchorReading? Accepted { get; init; }
+
+    /// <summary>When the accepted mark was fetched (anchor freshness).</summary>
+    public DateTimeOffset? AcceptedFetchedAt { get; init; }
+
+    /// <summary>A move beyond the deviation guard waiting for agreeing fetches.</summary>
+    public AnchorReading? Pending { get; init; }
+
+    public int PendingCount { get; init; }
+
+    /// <summary>FetchedAt of the last reading evaluated, so one reading is judged once.</summary>
+    public DateTimeOffset? LastEvaluatedFetchAt { get; init; }
+}

@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+
+namespace MarketMaker.Core;
+
+public static class CancelCategory
+{
+    public const string ReplaceDriven = "replace_driven";
+    public const string StartupReconciliation = "startup_reconciliation";
+    public const string RiskTriggered = "risk_triggered";
+    public const string KillSwitch = "kill_switch";
+    public const string Operator = "operator";
+
+    public static readonly ImmutableArray<string> All = [ReplaceDriven, StartupReconciliation, RiskTriggered, KillSwitch, Operator];
+}
+
+public static class HaltReasons
+{
+    public const string ReferencePriceUnavailable = "reference price unavailable";
+    public const string ExchangeMarketDataStale = "exchange market data stale";
+    public const string BalancesStale = "balances stale";
+    public const string AnchorDataStale = "anchor data stale";
+    public const string QuoteAgeExceeded = "quote age exceeded";
+    public const string AnchorDeviationExceeded = "anchor deviation exceeded";
+    public const string OpenOrderNotionalExceedsLimit = "open order notional exceeds limit";
+    public const string InventoryExceedsMaxLong = "inventory exceeds max long inventory";
+    public const string InventoryExceedsMaxShort = "inventory exceeds max short inventory";
+    public const string AvailableBaseBelowThreshold = "available base balance below threshold";
+    public const string AvailableQuoteBelowThreshold = "available quote balance below threshold";
+    public const string OperatorPauseActive = "operator pause active";
+    public const string KillSwitchActive = "kill switch active";
+    public const string CancelRateLimitExceeded = "cancel rate limit exceeded";
+
+    public static readonly ImmutableArray<string> All =
+    [
+        ReferencePriceUnavailable, ExchangeMarketDataStale, BalancesStale, AnchorDataStale, QuoteAgeExceeded,
+        AnchorDeviationExceeded, OpenOrderNotionalExceedsLimit, InventoryExceedsMaxLong, InventoryExceedsMaxShort,
+        AvailableBaseBelowThreshold, AvailableQuoteBelowThreshold, OperatorPauseActive, KillSwitchActive,
+        CancelRateLimitExceeded,
+    ];
+}
+
+public static class SuppressionReasons
+{
+    public const string NoAnchor = "no_anchor";
+    public const string MinOrderSizeNotMet = "min_order_size_not_met";
+    public const string InsufficientQuoteCapacity = "insufficient_quote_capacity";
+    public const string InsufficientBaseCapacity = "insufficient_base_capacity";
+    public const string MissingSpotAssetInventory = "missing_spot_asset_inventory";
+    public const string MaxLongInventory = "max_long_inventory";
+    public const string MaxShortInventory = "max_short_inventory";
+    public const string WouldCrossBook = "would_cross_book";
+    public const string OperatorHalted = "operator_halted";
+    public const string Halted = "halted";
+    public const string InvalidQuotePrices = "calculated_invalid_quote_prices";
+}
+
+public static class ReconciliationReasons
+{
+    public const string AmbiguousOwnership = "ambiguous_ownership";
+    public const string MalformedMetadata = "malformed_metadata";
+    public const string WrongMarket = "wrong_market";
+    public const string InvalidSide = "invalid_side";
+    public const string DuplicateSide = "duplicate_side";
+    public const string StrategyNotQuotingSide = "strategy_not_quoting_side";
+    public const string PriceTooFarFromTarget = "price_too_far_from_target";
+    public const string SizeTooFarFromTarget = "size_too_far_from_target";
+    public const string RiskHaltPrefix = "risk_halt:";
+}
+
+public static class SyncReasons
+{
+    public const string NoTarget = "no_target";
+    public const string SideMismatch = "side_mismatch";
+    public const string SizeMismatch = "size_mismatch";
+    public const string StaleOrWrong = "stale_or_wrong";
+    public const string MinimumLifetimeNotMet = "minimum_lifetime_not_met";
+    public const string MinimumMoveNotMet = "minimum_move_not_met";
+    public const string Halt = "halt";
+    public const string OperatorMode = "operator_mode";
+}
+
+/// <summary>One target quote: level 0 is the best.</summary>
+public sealed record TargetQuote(Side Side, int Level, decimal Price, decimal Size);
+
+public sealed record Suppression(Side Side, string Reason, string Detail);
+
+public sealed record Halt(string Reason, string Detail, string Category);
+
+public sealed record Readiness(bool Ready, string Reason)
+{
+    public static readonly Readiness Ok = new(true, "");
+}
+
+public sealed record CancelAction(string OrderId, string Nonce, Side Side, string Reason, string Category);
+
+public sealed record PlaceAction(Side Side, int Level, decimal Price, decimal Size, long Nonce, string OrderId);
+
+/// <summary>An order kept on purpose although a replace was due (churn guard), with the guard's reason.</summary>
+public sealed record SuppressedReplace(string OrderId, Side Side, string Reason, decimal DriftBps);
+
+public sealed record ReconciliationReport(
+    string? AdoptedBidOrderId,
+    string? AdoptedAskOrderId,
+    ImmutableArray<string> AdoptedOrderIds,
+    ImmutableArray<string> CanceledOrderIds,
+    ImmutableSortedDictionary<string, string> RejectedReasons);
+
+public sealed record Fill(string OrderId, Side Side, decimal Size, bool Partial, string Source);
+
+/// <summary>Values the shell sets metrics from; counters are increments of this decision.</summary>
+public sealed record MetricValues(
+    decimal? QuoteAgeSeconds,
+    decimal ExchangeQuoteAgeSeconds,
+    decimal? MarketDataAgeSeconds,
+    decimal? BalanceAgeSeconds,
+    decimal? AnchorAgeSeconds,
+    decimal? ExternalAnchorAgeSeconds,
+    decimal LiveQuotedSpreadBps,
+    decimal NetInventory,
+    decimal? AnchorDeviationBps,
+    int CancelsInWindow,
+    bool OpenBidPresent,
+    bool OpenAskPresent,
+    int LiveBids,
+    int LiveAsks,
+    int Placements,
+    ImmutableSortedDictionary<string, int> CancelsByCategory,
+    int SuppressedReplaces,
+    bool QuoteRefresh,
+    int ExternalAnchorAccepted,
+    int ExternalAnchorRejected);
+
+/// <summary>The whole decision of one cycle: data only; the shell interprets it.</summary>
+public sealed record Decision(
+    DateTimeOffset Now,
+    decimal? ReferencePrice,
+    ReferenceSource ReferenceSource,
+    decimal? LocalReference,
+    decimal? AnchorPrice,
+    decimal? ExternalAnchorPrice,
+    ImmutableArray<TargetQuote> Targets,
+    ImmutableArray<Suppression> Suppressions,
+    Halt? Halt,
+    Readiness Readiness,
+    ImmutableArray<CancelAction> Cancels,
+    ImmutableArray<PlaceAction> Placements,
+    ImmutableArray<SuppressedReplace> SuppressedReplaces,
+    ReconciliationReport? Reconciliation,
+    ImmutableArray<Fill> Fills,
+    decimal? InventoryDelta,
+    string? ExternalAnchorRejection,
+    string? SyncSkipped,
+    bool DryRun,
+    bool PersistRequired,
+    MetricValues Metrics,
+    BotState NextState)
+{
+    /// <summary>True when the decision sends or changes anything (the shell logs one line then).</summary>
+    public bool ChangesAnything => !Cancels.IsEmpty || !Placements.IsEmpty || Reconciliation is not null || !Fills.IsEmpty;
+}
