@@ -72,8 +72,8 @@ public sealed record FillTracker
     /// <summary>Trade ids already counted or seen (bounded).</summary>
     public ImmutableSortedSet<long> SeenTradeIds { get; init; } = ImmutableSortedSet<long>.Empty;
 
-    /// <summary>Order ids whose fills were settled through order state (bounded), so trades on them are not counted twice.</summary>
-    public ImmutableSortedSet<string> ResolvedOrderIds { get; init; } = ImmutableSortedSet<string>.Empty;
+    /// <summary>Order ids whose fills were settled through order state (oldest first, bounded), so trades on them are not counted twice.</summary>
+    public ImmutableArray<string> ResolvedOrderIds { get; init; } = [];
 
     public DateTimeOffset? LastFillAt { get; init; }
 }
