@@ -59,8 +59,11 @@ public sealed record PersistedState
         && LastInventorySnapshot.SequenceEqual(other.LastInventorySnapshot);
 }
 
-/// <summary>An order of ours whose fills are being followed: its side and last seen remaining size.</summary>
-public sealed record TrackedOrder(string OrderId, Side Side, decimal Size, decimal Remaining, DateTimeOffset Since);
+/// <summary>
+/// An order of ours whose fills are being followed: side, last seen size and remaining, when we began following it,
+/// and how much of it has already been counted as filled.
+/// </summary>
+public sealed record TrackedOrder(string OrderId, Side Side, decimal Size, decimal Remaining, DateTimeOffset Since, decimal Counted = 0m);
 
 public sealed record FillTracker
 {

@@ -1,8 +1,281 @@
+using System.Collections.Immutable;
+
 namespace MarketMaker.Core;
 
-/// <summary>The one entry point of the core: (snapshot, state, config) → decision.</summary>
+/// <summary>The one entry point of the core: (snapshot, state, config) → decision. Pure and deterministic.</summary>
 public static class Decider
 {
-    public static Decision Decide(Snapshot snapshot, BotState state, BotConfig config) =>
-        throw new NotImplementedException("decision core under construction");
+    public const string StartupPending = "startup reconciliation pending";
+    public const string RequiredBidMissing = "required bid missing too long";
+    public const string RequiredAskMissing = "required ask missing too long";
+
+    public static Decision Decide(Snapshot snapshot, BotState state, BotConfig config)
+    {
+        var ctx = new CycleContext(snapshot, state, config);
+        var now = ctx.Now;
+
+        var external = ReferencePricing.EvaluateExternal(ctx);
+        var reference = ReferencePricing.Select(ctx, external.Memory);
+        var externalMemory = external.Memory with { Wanted = ReferencePricing.ExternalWanted(ctx, reference) };
+        var fills = FillAccounting.Observe(ctx);
+        var halt = Risk.Evaluate(ctx, reference);
+
+        QuoteResult quotes;
+        if (halt is not null)
+        {
+            quotes = QuoteResult.None(
+                new Suppression(Side.Buy, SuppressionReasons.Halted, halt.Reason),
+                new Suppression(Side.Sell, SuppressionReasons.Halted, halt.Reason));
+        }
+        else
+        {
+            quotes = Quoting.Build(ctx, reference.Price!.Value, reference.Source);
+        }
+
+        var phase = state.Phase;
+        var cancels = ImmutableArray<CancelAction>.Empty;
+        var toPlace = ImmutableArray<TargetQuote>.Empty;
+        var suppressedReplaces = ImmutableArray<SuppressedReplace>.Empty;
+        ReconciliationReport? report = null;
+        string? syncSkipped = null;
+        var window = state.CancelWindow.Where(t => t > now - Sync.CancelWindow).ToImmutableArray();
+        var lastQuoteUpdate = state.LastQuoteUpdate;
+        var ordersKnown = snapshot.Orders.Value is not null && snapshot.Orders.FreshThisCycle;
+        var dryRunHealth = config.OperatorMode == OperatorMode.DryRunHealth;
+
+        if (halt?.Category == CancelCategory.KillSwitch)
+        {
+            // The kill switch holds in every phase and mode, reconciliation included.
+            cancels = CancelAllManaged(ctx, halt);
+        }
+        else if (phase == BotPhase.Startup)
+        {
+            if (dryRunHealth)
+            {
+                phase = BotPhase.Running;
+            }
+            else if (!ordersKnown || snapshot.MarketData.Value is null)
+            {
+                syncSkipped = "startup_waiting_for_inputs";
+            }
+            else if (ctx.LiveAll.Any(o => o.Matching))
+            {
+                syncSkipped = "startup_waiting_for_matching_orders";
+            }
+            else
+            {
+                var reconciled = Reconciliation.Run(ctx, quotes, halt);
+                report = reconciled.Report;
+                cancels = reconciled.Cancels;
+                phase = BotPhase.Running;
+            }
+        }
+        else if (halt is not null)
+        {
+            cancels = dryRunHealth ? [] : CancelAllManaged(ctx, halt);
+        }
+        else if (dryRunHealth)
+        {
+            syncSkipped = "dry_run_health";
+        }
+        else if (!ordersKnown)
+        {
+            syncSkipped = "live_orders_not_fresh";
+        }
+        else if (!ctx.Managed.IsEmpty && lastQuoteUpdate is { } last
+            && now - last < TimeSpan.FromMilliseconds(config.QuoteRefreshIntervalMs))
+        {
+            syncSkipped = "refresh_interval";
+        }
+        else
+        {
+            var plan = Sync.Plan(ctx, quotes);
+            suppressedReplaces = plan.Suppressed;
+            if (config.MaxCancelsPerMinute > 0 && window.Length + plan.CountedCancels > config.MaxCancelsPerMinute)
+            {
+                halt = new Halt(HaltReasons.CancelRateLimitExceeded, $"max {config.MaxCancelsPerMinute} per minute", CancelCategory.RiskTriggered);
+                quotes = QuoteResult.None(
+                    new Suppression(Side.Buy, SuppressionReasons.Halted, halt.Reason),
+                    new Suppression(Side.Sell, SuppressionReasons.Halted, halt.Reason));
+                cancels = CancelAllManaged(ctx, halt);
+            }
+            else
+            {
+                cancels = plan.Cancels;
+                toPlace = plan.ToPlace;
+                window = window.AddRange(Enumerable.Repeat(now, plan.CountedCancels));
+                if (!cancels.IsEmpty || !toPlace.IsEmpty)
+                {
+                    lastQuoteUpdate = now;
+                }
+            }
+        }
+
+        // Nonces and ids, only for what is placed.
+        var persisted = state.Persisted;
+        var placements = ImmutableArray<PlaceAction>.Empty;
+        if (!toPlace.IsEmpty)
+        {
+            (placements, persisted) = Nonces.Allocate(persisted, toPlace, config, now);
+        }
+
+        if (halt is not null)
+        {
+            persisted = persisted with { LastHaltReason = halt.Reason };
+        }
+
+        if (report is not null)
+        {
+            persisted = persisted with { LastAdoptedBidOrderId = report.AdoptedBidOrderId, LastAdoptedAskOrderId = report.AdoptedAskOrderId };
+        }
+
+        if (ctx.Balances is { } balances)
+        {
+            persisted = persisted with
+            {
+                LastInventorySnapshot = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [
+                    new KeyValuePair<string, decimal>(ctx.Market.BaseAsset, balances.BaseTotal),
+                    new KeyValuePair<string, decimal>(ctx.Market.QuoteAsset, balances.QuoteTotal)]),
+            };
+        }
+
+        var fillTracker = config.DryRun ? fills.Tracker : FillAccounting.Track(fills.Tracker, placements, now);
+
+        // Which sides rest after this decision, for readiness and metrics.
+        var canceledIds = cancels.Select(c => c.OrderId).ToHashSet(StringComparer.Ordinal);
+        var resting = ctx.Managed.Where(o => !canceledIds.Contains(o.OrderId)).ToList();
+        var bidsResting = resting.Count(o => o.Side == Side.Buy) + placements.Count(p => p.Side == Side.Buy);
+        var asksResting = resting.Count(o => o.Side == Side.Sell) + placements.Count(p => p.Side == Side.Sell);
+        var bidRequired = config.OperatorMode is OperatorMode.Normal or OperatorMode.BidOnly;
+        var askRequired = config.OperatorMode is OperatorMode.Normal or OperatorMode.AskOnly;
+        DateTimeOffset? bidMissingSince = bidsResting > 0 ? null : state.BidMissingSince ?? now;
+        DateTimeOffset? askMissingSince = asksResting > 0 ? null : state.AskMissingSince ?? now;
+
+        var nextState = state with
+        {
+            Phase = phase,
+            Persisted = persisted,
+            CancelWindow = window,
+            LastQuoteUpdate = lastQuoteUpdate,
+            BidMissingSince = bidMissingSince,
+            AskMissingSince = askMissingSince,
+            Fills = fillTracker,
+            ExternalAnchor = externalMemory,
+            CurrentHaltReason = halt?.Reason,
+        };
+
+        var readiness = Ready(ctx, halt, reference, phase, bidRequired && Missing(ctx, bidMissingSince), askRequired && Missing(ctx, askMissingSince));
+        var targets = quotes.All;
+        var metrics = Metrics(ctx, nextState, reference, targets, cancels, placements, suppressedReplaces, external, bidsResting, asksResting);
+
+        return new Decision(
+            now,
+            reference.Price,
+            reference.Price is null ? ReferenceSource.None : reference.Source,
+            reference.Local,
+            reference.Anchor,
+            reference.External,
+            targets,
+            quotes.Suppressions,
+            halt,
+            readiness,
+            cancels,
+            placements,
+            suppressedReplaces,
+            report,
+            fills.Fills,
+            fills.InventoryDelta,
+            external.Rejection,
+            syncSkipped,
+            config.DryRun,
+            !persisted.SameAs(state.Persisted),
+            metrics,
+            nextState);
+    }
+
+    private static ImmutableArray<CancelAction> CancelAllManaged(CycleContext ctx, Halt halt) =>
+        ctx.Managed
+            .Where(o => !o.Matching && !ctx.IsProtected(o.OrderId))
+            .OrderBy(o => o.OrderId, StringComparer.Ordinal)
+            .Select(o => new CancelAction(o.OrderId, o.Nonce, o.Side, SyncReasons.Halt, halt.Category))
+            .ToImmutableArray();
+
+    private static bool Missing(CycleContext ctx, DateTimeOffset? since) =>
+        ctx.Config.ReadinessMissingQuoteTimeoutSeconds > 0 && since is { } s
+        && ctx.Now - s > TimeSpan.FromSeconds(ctx.Config.ReadinessMissingQuoteTimeoutSeconds);
+
+    private static Readiness Ready(CycleContext ctx, Halt? halt, ReferenceResult reference, BotPhase phase, bool bidMissing, bool askMissing)
+    {
+        if (halt is not null)
+        {
+            return new Readiness(false, halt.Reason);
+        }
+
+        if (reference.AnchorStale)
+        {
+            return new Readiness(false, HaltReasons.AnchorDataStale);
+        }
+
+        if (ctx.BalancesStale)
+        {
+            return new Readiness(false, HaltReasons.BalancesStale);
+        }
+
+        if (ctx.MarketDataStale)
+        {
+            return new Readiness(false, HaltReasons.ExchangeMarketDataStale);
+        }
+
+        if (phase == BotPhase.Startup)
+        {
+            return new Readiness(false, StartupPending);
+        }
+
+        if (bidMissing)
+        {
+            return new Readiness(false, RequiredBidMissing);
+        }
+
+        return askMissing ? new Readiness(false, RequiredAskMissing) : Readiness.Ok;
+    }
+
+    private static MetricValues Metrics(
+        CycleContext ctx, BotState next, ReferenceResult reference, ImmutableArray<TargetQuote> targets,
+        ImmutableArray<CancelAction> cancels, ImmutableArray<PlaceAction> placements,
+        ImmutableArray<SuppressedReplace> suppressed, ExternalAnchorResult external, int bidsResting, int asksResting)
+    {
+        var bestBid = targets.Where(t => t.Side == Side.Buy).Select(t => (decimal?)t.Price).Max();
+        var bestAsk = targets.Where(t => t.Side == Side.Sell).Select(t => (decimal?)t.Price).Min();
+        var spread = bestBid is { } b && bestAsk is { } a && reference.Price is { } r && r > 0 ? (a - b) / r * Num.Bps : 0m;
+        var exchangeAge = ctx.Managed.IsEmpty ? 0m : ctx.Managed.Max(o => Num.Seconds(ctx.Now - o.CreatedAt));
+        var byCategory = cancels
+            .GroupBy(c => c.Category)
+            .ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var quoteTime = next.LastQuoteUpdate ?? (ctx.Managed.IsEmpty ? null : ctx.Managed.Max(o => o.CreatedAt));
+        var anchorAt = ctx.Market.IsSpot ? next.ExternalAnchor.AcceptedFetchedAt : ctx.Snapshot.Anchor.FetchedAt;
+        return new MetricValues(
+            QuoteAgeSeconds: ctx.AgeSeconds(quoteTime),
+            ExchangeQuoteAgeSeconds: exchangeAge,
+            MarketDataAgeSeconds: ctx.AgeSeconds(Older(ctx.Snapshot.MarketData.FetchedAt, ctx.Snapshot.Orders.FetchedAt)),
+            BalanceAgeSeconds: ctx.AgeSeconds(ctx.Snapshot.Balances.FetchedAt),
+            AnchorAgeSeconds: ctx.AgeSeconds(anchorAt),
+            ExternalAnchorAgeSeconds: next.ExternalAnchor.Accepted is { } mark ? Num.Seconds(ctx.Now - mark.ObservedAt) : null,
+            LiveQuotedSpreadBps: spread,
+            NetInventory: ctx.Inventory,
+            AnchorDeviationBps: reference.AnchorDeviationBps,
+            CancelsInWindow: next.CancelWindow.Length,
+            OpenBidPresent: bidsResting > 0 || targets.Any(t => t.Side == Side.Buy),
+            OpenAskPresent: asksResting > 0 || targets.Any(t => t.Side == Side.Sell),
+            LiveBids: bidsResting,
+            LiveAsks: asksResting,
+            Placements: placements.Length,
+            CancelsByCategory: byCategory,
+            SuppressedReplaces: suppressed.Length,
+            QuoteRefresh: !placements.IsEmpty,
+            ExternalAnchorAccepted: external.Accepted ? 1 : 0,
+            ExternalAnchorRejected: external.Rejection is null ? 0 : 1);
+    }
+
+    private static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null || b is null ? null : (a < b ? a : b);
 }

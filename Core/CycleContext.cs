@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+
+namespace MarketMaker.Core;
+
+/// <summary>Values derived once from the inputs of one decision and shared by its steps.</summary>
+internal sealed class CycleContext
+{
+    public CycleContext(Snapshot snapshot, BotState state, BotConfig config)
+    {
+        Snapshot = snapshot;
+        State = state;
+        Config = config;
+        Now = snapshot.Now;
+        Market = snapshot.Market;
+        var data = snapshot.MarketData.Value ?? MarketData.Empty;
+        Data = data;
+        LiveAll = snapshot.Orders.Value?.Items ?? [];
+        Managed = LiveAll.Where(o => IsManaged(o.OrderId)).ToImmutableArray();
+        var owner = config.OwnerAddress;
+        bool Other(BookOrder o) => !string.Equals(o.OwnerAddress, owner, StringComparison.OrdinalIgnoreCase);
+        BestOtherBid = data.Bids.Where(Other).Select(o => (decimal?)o.Price).Max();
+        BestOtherAsk = data.Asks.Where(Other).Select(o => (decimal?)o.Price).Min();
+        Balances = snapshot.Balances.Value;
+        Inventory = Balances?.BaseTotal ?? 0m;
+
+        decimal Notional(LiveOrder o) => o.Remaining * o.Price;
+        var foreign = LiveAll.Where(o => !IsManaged(o.OrderId)).ToImmutableArray();
+        if (Market.IsSpot)
+        {
+            var reservedQuoteByOthers = foreign.Where(o => o.Side == Side.Buy).Sum(Notional);
+            var reservedBaseByOthers = foreign.Where(o => o.Side == Side.Sell).Sum(o => o.Remaining);
+            QuoteCapacity = (Balances?.QuoteTotal ?? 0m) - reservedQuoteByOthers;
+            BaseCapacity = (Balances?.BaseTotal ?? 0m) - reservedBaseByOthers;
+        }
+        else
+        {
+            // Cash-margined future: both sides are sized from cash; orders that are not ours hold margin.
+            QuoteCapacity = (Balances?.QuoteTotal ?? 0m) - foreign.Sum(Notional);
+            BaseCapacity = Balances?.BaseTotal ?? 0m;
+        }
+
+        MarketDataStale = IsStale(Older(snapshot.MarketData.FetchedAt, snapshot.Orders.FetchedAt), config.StaleMarketDataTimeoutSeconds);
+        BalancesStale = IsStale(snapshot.Balances.FetchedAt, config.StaleBalanceTimeoutSeconds);
+    }
+
+    public Snapshot Snapshot { get; }
+    public BotState State { get; }
+    public BotConfig Config { get; }
+    public DateTimeOffset Now { get; }
+    public MarketSpec Market { get; }
+    public MarketData Data { get; }
+    public ImmutableArray<LiveOrder> LiveAll { get; }
+    public ImmutableArray<LiveOrder> Managed { get; }
+    public decimal? BestOtherBid { get; }
+    public decimal? BestOtherAsk { get; }
+    public Balances? Balances { get; }
+    public decimal Inventory { get; }
+
+    /// <summary>Quote (spot) or cash (future) usable for our quotes: total less what orders that are not ours reserve.</summary>
+    public decimal QuoteCapacity { get; }
+
+    /// <summary>Base usable for our asks (spot): total less what sells that are not ours reserve.</summary>
+    public decimal BaseCapacity { get; }
+
+    public bool MarketDataStale { get; }
+    public bool BalancesStale { get; }
+
+    public bool IsManaged(string orderId) => orderId.StartsWith(Config.ManagedPrefix, StringComparison.Ordinal);
+
+    public bool IsProtected(string orderId) =>
+        Config.ProtectedOrderIdPrefixes.Any(p => p.Length > 0 && orderId.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+
+    public bool IsStale(DateTimeOffset? fetchedAt, int timeoutSeconds) =>
+        fetchedAt is not { } at || (timeoutSeconds > 0 && Now - at > TimeSpan.FromSeconds(timeoutSeconds));
+
+    public decimal? AgeSeconds(DateTimeOffset? at) => at is { } t ? Num.Seconds(Now - t) : null;
+
+    private static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null || b is null ? null : (a < b ? a : b);
+
+    /// <summary>Effective inventory limits with MM_MAX_NET_INVENTORY applied (reference-bot.md §2).</summary>
+    public (decimal MaxLong, decimal MaxShort) EffectiveLimits()
+    {
+        var c = Config;
+        var maxLong = c.MaxNetInventory > 0 && (c.MaxLongInventory == 0 || c.MaxNetInventory < c.MaxLongInventory) ? c.MaxNetInventory : c.MaxLongInventory;
+        var maxShort = c.MaxNetInventory > 0 && (c.MaxShortInventory == 0 || -c.MaxNetInventory > c.MaxShortInventory) ? -c.MaxNetInventory : c.MaxShortInventory;
+        return (maxLong, maxShort);
+    }
+}

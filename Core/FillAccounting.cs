@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+
+namespace MarketMaker.Core;
+
+internal sealed record FillResult(ImmutableArray<Fill> Fills, FillTracker Tracker, decimal? InventoryDelta);
+
+/// <summary>Fill accounting (behaviour.md §12): order state first, trades second, inventory delta as a diagnostic.</summary>
+internal static class FillAccounting
+{
+    public const int MaxSeenTrades = 512;
+    public const int MaxResolvedOrders = 256;
+    public static readonly TimeSpan UnresolvedGiveUp = TimeSpan.FromHours(1);
+
+    public static FillResult Observe(CycleContext ctx)
+    {
+        var tracker = ctx.State.Fills;
+        var fills = ImmutableArray.CreateBuilder<Fill>();
+        var orders = tracker.Orders.ToBuilder();
+        var resolved = tracker.ResolvedOrderIds.ToList();
+        var dust = Math.Max(0.000000001m, ctx.Market.SizeStep / 100m);
+        var ordersKnown = ctx.Snapshot.Orders.Value is not null && ctx.Snapshot.Orders.FreshThisCycle;
+
+        if (ordersKnown)
+        {
+            var live = ctx.Managed.ToDictionary(o => o.OrderId, StringComparer.Ordinal);
+            foreach (var tracked in tracker.Orders.Values)
+            {
+                if (live.TryGetValue(tracked.OrderId, out var now))
+                {
+                    // Filled so far as the exchange shows it, less what was counted before.
+                    var filled = now.Size - now.Remaining;
+                    var delta = filled - tracked.Counted;
+                    if (delta > dust)
+                    {
+                        fills.Add(new Fill(tracked.OrderId, tracked.Side, delta, now.Remaining > 0, "order_state"));
+                    }
+
+                    orders[tracked.OrderId] = tracked with { Remaining = now.Remaining, Size = now.Size, Counted = Math.Max(filled, tracked.Counted) };
+                    continue;
+                }
+
+                if (ctx.Snapshot.FinalStatuses.TryGetValue(tracked.OrderId, out var final))
+                {
+                    var extra = final.FilledSize - tracked.Counted;
+                    if (final.Status != FinalOrderStatus.NotFound && extra > dust)
+                    {
+                        fills.Add(new Fill(tracked.OrderId, tracked.Side, extra, false, "final_status"));
+                    }
+
+                    orders.Remove(tracked.OrderId);
+                    resolved.Add(tracked.OrderId);
+                }
+                else if (ctx.Now - tracked.Since > UnresolvedGiveUp)
+                {
+                    // No final row after an hour: stop following it rather than grow without bound.
+                    orders.Remove(tracked.OrderId);
+                    resolved.Add(tracked.OrderId);
+                }
+            }
+
+            foreach (var order in ctx.Managed)
+            {
+                if (!orders.ContainsKey(order.OrderId) && !resolved.Contains(order.OrderId))
+                {
+                    // First sight of an order we did not place in this process (e.g. adopted): what is filled is history.
+                    orders[order.OrderId] = new TrackedOrder(order.OrderId, order.Side, order.Size, order.Remaining, ctx.Now, order.Size - order.Remaining);
+                }
+            }
+        }
+
+        var seen = tracker.SeenTradeIds.ToBuilder();
+        var primed = tracker.Primed;
+        if (ctx.Snapshot.MarketData.Value is { } data)
+        {
+            foreach (var trade in data.Trades.OrderBy(t => t.TradeId))
+            {
+                if (!seen.Add(trade.TradeId) || !primed)
+                {
+                    continue;
+                }
+
+                var ours = ctx.IsManaged(trade.MakerOrderId) ? trade.MakerOrderId : ctx.IsManaged(trade.TakerOrderId) ? trade.TakerOrderId : null;
+                if (ours is null || orders.ContainsKey(ours) || resolved.Contains(ours) || fills.Any(f => f.OrderId == ours))
+                {
+                    continue;
+                }
+
+                var side = ours.Split(':') is { Length: 4 } parts && Sides.TryParse(parts[2], out var s) ? s : trade.AggressorSide.Opposite();
+                fills.Add(new Fill(ours, side, trade.Size, false, "trade"));
+            }
+
+            primed = true;
+            while (seen.Count > MaxSeenTrades)
+            {
+                seen.Remove(seen.Min);
+            }
+        }
+
+        if (resolved.Count > MaxResolvedOrders)
+        {
+            resolved.RemoveRange(0, resolved.Count - MaxResolvedOrders);
+        }
+
+        decimal? inventoryDelta = null;
+        if (ctx.Balances is { } balances && ctx.State.Persisted.LastInventorySnapshot.TryGetValue(ctx.Market.BaseAsset, out var before))
+        {
+            inventoryDelta = balances.BaseTotal - before;
+        }
+
+        var result = fills.ToImmutable();
+        var next = tracker with
+        {
+            Primed = primed,
+            Orders = orders.ToImmutable(),
+            SeenTradeIds = seen.ToImmutable(),
+            ResolvedOrderIds = [.. resolved],
+            LastFillAt = result.IsEmpty ? tracker.LastFillAt : ctx.Now,
+        };
+        return new FillResult(result, next, inventoryDelta);
+    }
+
+    /// <summary>Follows the orders this decision places, so their fills are seen even if they fill before the next look.</summary>
+    public static FillTracker Track(FillTracker tracker, IEnumerable<PlaceAction> placements, DateTimeOffset now)
+    {
+        var orders = tracker.Orders;
+        foreach (var p in placements)
+        {
+            orders = orders.SetItem(p.OrderId, new TrackedOrder(p.OrderId, p.Side, p.Size, p.Size, now));
+        }
+
+        return tracker with { Orders = orders };
+    }
+}

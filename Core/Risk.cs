@@ -1,0 +1,90 @@
+namespace MarketMaker.Core;
+
+/// <summary>Halts in their evaluation order (behaviour.md §5): kill switch, risk list, operator pause.</summary>
+internal static class Risk
+{
+    public static Halt? Evaluate(CycleContext ctx, ReferenceResult reference)
+    {
+        var cfg = ctx.Config;
+        if (ctx.Snapshot.KillSwitchPresent)
+        {
+            return new Halt(HaltReasons.KillSwitchActive, "kill switch file present", CancelCategory.KillSwitch);
+        }
+
+        Halt Risk(string reason, string detail) => new(reason, detail, CancelCategory.RiskTriggered);
+
+        if (reference.Price is not { } price || price <= 0)
+        {
+            return Risk(HaltReasons.ReferencePriceUnavailable, "no book mid, fresh trade or anchor");
+        }
+
+        if (ctx.MarketDataStale)
+        {
+            return Risk(HaltReasons.ExchangeMarketDataStale, AgeDetail(ctx, Older(ctx.Snapshot.MarketData.FetchedAt, ctx.Snapshot.Orders.FetchedAt), cfg.StaleMarketDataTimeoutSeconds));
+        }
+
+        if (ctx.BalancesStale)
+        {
+            return Risk(HaltReasons.BalancesStale, AgeDetail(ctx, ctx.Snapshot.Balances.FetchedAt, cfg.StaleBalanceTimeoutSeconds));
+        }
+
+        if (reference.AnchorStale)
+        {
+            return Risk(HaltReasons.AnchorDataStale, AgeDetail(ctx, reference.AnchorFetchedAt, cfg.StaleAnchorTimeoutSeconds));
+        }
+
+        if (cfg.MaxQuoteAgeSeconds > 0 && !ctx.Managed.IsEmpty && QuoteTime(ctx) is { } quotedAt
+            && ctx.Now - quotedAt > TimeSpan.FromSeconds(cfg.MaxQuoteAgeSeconds))
+        {
+            return Risk(HaltReasons.QuoteAgeExceeded, $"quote age {Num.Seconds(ctx.Now - quotedAt)}s > {cfg.MaxQuoteAgeSeconds}s");
+        }
+
+        if (cfg.MaxAnchorDeviationBps > 0 && reference.AnchorDeviationBps is { } deviation && deviation > cfg.MaxAnchorDeviationBps)
+        {
+            return Risk(HaltReasons.AnchorDeviationExceeded, $"deviation {deviation:0.####} bps > {cfg.MaxAnchorDeviationBps} bps");
+        }
+
+        var (maxLong, maxShort) = ctx.EffectiveLimits();
+        if (ctx.Inventory > maxLong)
+        {
+            return Risk(HaltReasons.InventoryExceedsMaxLong, $"inventory {ctx.Inventory} > max long {maxLong}");
+        }
+
+        if (ctx.Inventory < maxShort)
+        {
+            return Risk(HaltReasons.InventoryExceedsMaxShort, $"inventory {ctx.Inventory} < max short {maxShort}");
+        }
+
+        if (cfg.MaxNotionalPerSide > 0 && ctx.LiveAll.FirstOrDefault(o => o.Price * o.Remaining > cfg.MaxNotionalPerSide) is { } big)
+        {
+            return Risk(HaltReasons.OpenOrderNotionalExceedsLimit, $"order {big.OrderId} notional {big.Price * big.Remaining} > {cfg.MaxNotionalPerSide}");
+        }
+
+        if (cfg.MinBaseBalance > 0 && ctx.BaseCapacity < cfg.MinBaseBalance)
+        {
+            return Risk(HaltReasons.AvailableBaseBelowThreshold, $"available {ctx.Market.BaseAsset} {ctx.BaseCapacity} < {cfg.MinBaseBalance}");
+        }
+
+        if (cfg.MinQuoteBalance > 0 && ctx.QuoteCapacity < cfg.MinQuoteBalance)
+        {
+            return Risk(HaltReasons.AvailableQuoteBelowThreshold, $"available {ctx.Market.QuoteAsset} {ctx.QuoteCapacity} < {cfg.MinQuoteBalance}");
+        }
+
+        if (cfg.OperatorMode == OperatorMode.Pause)
+        {
+            return Risk(HaltReasons.OperatorPauseActive, "MM_OPERATOR_MODE=pause");
+        }
+
+        return null;
+    }
+
+    /// <summary>When our quotes were last refreshed: the last sync change, else the newest managed order.</summary>
+    public static DateTimeOffset? QuoteTime(CycleContext ctx) =>
+        ctx.State.LastQuoteUpdate ?? (ctx.Managed.IsEmpty ? null : ctx.Managed.Max(o => o.CreatedAt));
+
+    private static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null || b is null ? null : (a < b ? a : b);
+
+    private static string AgeDetail(CycleContext ctx, DateTimeOffset? at, int timeoutSeconds) =>
+        at is { } t ? $"age {Num.Seconds(ctx.Now - t)}s > timeout {timeoutSeconds}s" : "never fetched";
+}
