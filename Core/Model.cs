@@ -194,7 +194,7 @@ public sealed record Snapshot(
     Input<AnchorReading> Anchor,
     Input<AnchorReading> ExternalAnchor,
     bool KillSwitchPresent,
-    ImmutableDictionary<string, FinalStatus> FinalStatuses);
+    ImmutableSortedDictionary<string, FinalStatus> FinalStatuses);
 
 /// <summary>Wrapper so the live-order list can be an <see cref="Input{T}"/>.</summary>
 public sealed record LiveOrders(ImmutableArray<LiveOrder> Items)

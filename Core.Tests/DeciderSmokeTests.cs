@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using MarketMaker.Core;
+
+namespace MarketMaker.Core.Tests;
+
+public sealed class DeciderSmokeTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    private const string Us = "0x00000000000000000000000000000000000000aa";
+
+    private static Snapshot Snap(DateTimeOffset now, ImmutableArray<LiveOrder> live, ImmutableArray<BookOrder> extraBook = default)
+    {
+        var bids = ImmutableArray.Create(new BookOrder("o-b", "0xother", Side.Buy, 1595m, 50m, T0));
+        var asks = ImmutableArray.Create(new BookOrder("o-a", "0xother", Side.Sell, 1605m, 50m, T0));
+        if (!extraBook.IsDefaultOrEmpty)
+        {
+            bids = bids.AddRange(extraBook.Where(b => b.Side == Side.Buy)).Sort((x, y) => y.Price.CompareTo(x.Price));
+            asks = asks.AddRange(extraBook.Where(b => b.Side == Side.Sell)).Sort((x, y) => x.Price.CompareTo(y.Price));
+        }
+
+        return new Snapshot(
+            now,
+            MarketSpec.For(MarketSpec.SpotSymbol, 0.000000000000000001m),
+            Input<MarketData>.Fresh(new MarketData(bids, asks, []), now),
+            Input<LiveOrders>.Fresh(new LiveOrders(live), now),
+            Input<Balances>.Fresh(new Balances(500m, 2_000_000m), now),
+            Input<AnchorReading>.Missing,
+            Input<AnchorReading>.Missing,
+            false,
+            ImmutableSortedDictionary<string, FinalStatus>.Empty);
+    }
+
+    [Fact]
+    public void Startup_then_quote_then_keep()
+    {
+        var cfg = new BotConfig { OwnerAddress = Us };
+        var d1 = Decider.Decide(Snap(T0, []), new BotState(), cfg);
+        Assert.NotNull(d1.Reconciliation);
+        Assert.Empty(d1.Placements);
+        Assert.Equal(BotPhase.Running, d1.NextState.Phase);
+
+        var t1 = T0.AddSeconds(2);
+        var d2 = Decider.Decide(Snap(t1, []), d1.NextState, cfg);
+        Assert.Null(d2.Halt);
+        Assert.Equal(2, d2.Placements.Length);
+        var bid = d2.Placements.Single(p => p.Side == Side.Buy);
+        var ask = d2.Placements.Single(p => p.Side == Side.Sell);
+        Assert.True(bid.Price < ask.Price);
+        Assert.Equal(1600m * (1 - 0.0025m - 0.00075m), bid.Price);
+
+        var live = d2.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, t1)).ToImmutableArray();
+        var book = d2.Placements.Select(p => new BookOrder(p.OrderId, Us, p.Side, p.Price, p.Size, t1)).ToImmutableArray();
+        var t2 = t1.AddSeconds(10);
+        var d3 = Decider.Decide(Snap(t2, live, book), d2.NextState, cfg);
+        Assert.Empty(d3.Cancels);
+        Assert.Empty(d3.Placements);
+        Assert.True(d3.Readiness.Ready, d3.Readiness.Reason);
+    }
+}
