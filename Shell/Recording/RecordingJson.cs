@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MarketMaker.Core;
+
+namespace MarketMaker.Shell.Recording;
+
+/// <summary>One recorded cycle: what the core saw, the state before, the config in force, and what it decided.</summary>
+public sealed record CycleRecord(string Schema, long Cycle, Snapshot Snapshot, BotState StateBefore, BotConfig Config, Decision Decision)
+{
+    public const string SchemaId = "mm-bot.cycle/1";
+}
+
+/// <summary>The input of `mm-bot decide`: one snapshot with the state and config inside.</summary>
+public sealed record DecideInput(string Schema, Snapshot Snapshot, BotState State, BotConfig Config)
+{
+    public const string SchemaId = "mm-bot.decide-input/1";
+}
+
+/// <summary>
+/// The JSON form of snapshots, states, configs and decisions (docs/recording-schema.md): snake_case names,
+/// every decimal as a string (nothing is lost to binary floating point), enums as snake_case strings,
+/// times as ISO 8601 with offset. Serialisation is deterministic: the same value gives the same bytes.
+/// </summary>
+public static class RecordingJson
+{
+    public static readonly JsonSerializerOptions Options = Create(indented: false);
+    public static readonly JsonSerializerOptions Indented = Create(indented: true);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DictionaryKeyPolicy = null,
+            WriteIndented = indented,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            NumberHandling = JsonNumberHandling.Strict,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            RespectNullableAnnotations = false,
+            RespectRequiredConstructorParameters = true,
+        };
+        options.Converters.Add(new DecimalAsString());
+        options.Converters.Add(new NullableDecimalAsString());
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    public static string Serialize<T>(T value, bool indented = false) =>
+        JsonSerializer.Serialize(value, indented ? Indented : Options);
+
+    /// <summary>Parses JSON of a known shape; a malformed document is a <see cref="RecordingFormatException"/> naming where it failed.</summary>
+    public static T Deserialize<T>(string json, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Options) ?? throw new RecordingFormatException($"{what}: document is null");
+        }
+        catch (JsonException ex)
+        {
+            throw new RecordingFormatException($"{what}: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
+        {
+            throw new RecordingFormatException($"{what}: {ex.Message}");
+        }
+    }
+
+    private sealed class DecimalAsString : JsonConverter<decimal>
+    {
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.String
+                && decimal.TryParse(reader.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return parsed;
+            }
+
+            if (reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var number))
+            {
+                return number;
+            }
+
+            throw new JsonException($"expected a decimal string, got {reader.TokenType}");
+        }
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(Render(value));
+    }
+
+    private sealed class NullableDecimalAsString : JsonConverter<decimal?>
+    {
+        public override bool HandleNull => true;
+
+        public override decimal? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return null;
+            }
+
+            return new DecimalAsString().Read(ref reader, typeof(decimal), options);
+        }
+
+        public override void Write(Utf8JsonWriter writer, decimal? value, JsonSerializerOptions options)
+        {
+            if (value is { } v)
+            {
+                writer.WriteStringValue(Render(v));
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+    }
+
+    /// <summary>Canonical decimal text: invariant, no exponent, no trailing zeros.</summary>
+    public static string Render(decimal value)
+    {
+        var text = value.ToString(CultureInfo.InvariantCulture);
+        if (text.Contains('.', StringComparison.Ordinal))
+        {
+            text = text.TrimEnd('0').TrimEnd('.');
+        }
+
+        return text == "-0" ? "0" : text;
+    }
+}
+
+public sealed class RecordingFormatException(string message) : Exception(message);
