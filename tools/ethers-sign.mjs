@@ -1,0 +1,41 @@
+// Independent EIP-712 reference for the tests: signs Matching Actions/Cancels with ethers v6.
+// stdin:  JSON array of {privateKey, domain:{chainId, verifyingContract}, action:{subaccountId, nonce, module, data, expiry, owner, signer}}
+//         or {privateKey, domain, cancel:{owner, signer, nonce, expiry}}; integers as decimal strings, data as 0x-hex.
+// stdout: JSON array, same order, of {signature, digest, recovered}.
+import { Wallet, TypedDataEncoder, verifyTypedData } from 'ethers';
+
+const types = {
+  Action: [
+    { name: 'subaccountId', type: 'uint256' },
+    { name: 'nonce', type: 'uint256' },
+    { name: 'module', type: 'address' },
+    { name: 'data', type: 'bytes' },
+    { name: 'expiry', type: 'uint256' },
+    { name: 'owner', type: 'address' },
+    { name: 'signer', type: 'address' },
+  ],
+  Cancel: [
+    { name: 'owner', type: 'address' },
+    { name: 'signer', type: 'address' },
+    { name: 'nonce', type: 'uint256' },
+    { name: 'expiry', type: 'uint256' },
+  ],
+};
+
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const items = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+
+const out = [];
+for (const item of items) {
+  const wallet = new Wallet(item.privateKey);
+  const domain = { name: 'Matching', version: '1.0', chainId: BigInt(item.domain.chainId), verifyingContract: item.domain.verifyingContract };
+  const primary = item.action ? 'Action' : 'Cancel';
+  const value = item.action ?? item.cancel;
+  const oneType = { [primary]: types[primary] };
+  const signature = await wallet.signTypedData(domain, oneType, value);
+  const digest = TypedDataEncoder.hash(domain, oneType, value);
+  const recovered = verifyTypedData(domain, oneType, value, signature).toLowerCase();
+  out.push({ signature, digest, recovered });
+}
+process.stdout.write(JSON.stringify(out));
