@@ -47,9 +47,10 @@ public static class HelpText
         sb.AppendLine("Quotes one market. All configuration comes from environment variables; a blank value means the default.");
         sb.AppendLine("Bools accept 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False. Numbers use '.' as decimal point.");
         sb.AppendLine("Secret values (keys, database URL, API key) are never printed.");
-        var all = ShellVariables.All.Concat(VariableCatalog.All).ToList();
+        var all = VariableCatalog.All.Concat(ShellVariables.All).ToList();
         var width = all.Max(v => v.Name.Length);
-        foreach (var group in all.GroupBy(v => v.Group))
+        var groups = all.GroupBy(v => v.Group).OrderBy(g => GroupRank(g.Key));
+        foreach (var group in groups)
         {
             sb.AppendLine();
             sb.Append(group.Key).AppendLine(":");
@@ -67,5 +68,16 @@ public static class HelpText
         }
 
         return sb.ToString();
+    }
+
+    private static int GroupRank(string group)
+    {
+        string[] order =
+        [
+            "Connections", "Identity and signing", "Market and quoting", "Risk limits and halts",
+            "Order management and churn guards", "Operator control", "Anchor (non-spot markets)",
+        ];
+        var index = Array.IndexOf(order, group);
+        return index < 0 ? order.Length + (group == "Files, logging and metrics" ? 1 : 0) : index;
     }
 }

@@ -29,7 +29,11 @@ public sealed record AnchorSettings(
     decimal FixedPrice,
     decimal CarryRateApr,
     int OracleMaxAgeSeconds,
-    string OracleFeedAddress);
+    string OracleFeedAddress)
+{
+    public override string ToString() =>
+        $"AnchorSettings {{ Url = {(Url is null ? "(unset)" : ConfigText.RedactUrl(Url, hidePath: false))}, FixedPrice = {FixedPrice.ToString(CultureInfo.InvariantCulture)}, CarryRateApr = {CarryRateApr.ToString(CultureInfo.InvariantCulture)}, OracleMaxAgeSeconds = {OracleMaxAgeSeconds.ToString(CultureInfo.InvariantCulture)}, OracleFeedAddress = {OracleFeedAddress} }}";
+}
 
 /// <summary>How the spot external bootstrap anchor is fetched (the safety rules live in <see cref="ExternalAnchorConfig"/>).</summary>
 public sealed record ExternalAnchorSettings(
@@ -42,7 +46,11 @@ public sealed record ExternalAnchorSettings(
     string? RpcUrl,
     long ChainId,
     TimeSpan Timeout,
-    string FeedAddress);
+    string FeedAddress)
+{
+    public override string ToString() =>
+        $"ExternalAnchorSettings {{ Provider = {Provider}, BaseUrl = {(BaseUrl is null ? "(unset)" : ConfigText.RedactUrl(BaseUrl, hidePath: false))}, SellToken = {SellToken}, BuyToken = {BuyToken}, Amount = {Amount}, ApiKey = {(ApiKey is null ? "(unset)" : "[redacted]")}, RpcUrl = {(RpcUrl is null ? "(unset)" : ConfigText.RedactUrl(RpcUrl, hidePath: true))}, ChainId = {ChainId.ToString(CultureInfo.InvariantCulture)}, Timeout = {Timeout}, FeedAddress = {FeedAddress} }}";
+}
 
 /// <summary>
 /// Everything the <c>run</c> command needs: the core's <see cref="BotConfig"/> plus connections, keys, files and
@@ -248,7 +256,7 @@ public sealed record Settings
             $"{V.OrderExpirySeconds} = {this.OrderExpirySeconds.ToString(CultureInfo.InvariantCulture)}",
             $"{V.StateFile} = {this.StateFile}",
             $"{V.MetricsAddr} = {MetricsEndpoint}",
-            $"{V.LogLevel} = {this.LogLevel}",
+            $"{V.LogLevel} = {LogLevelName(this.LogLevel)}",
             $"{V.LogFormat} = {this.LogFormat.ToString().ToLowerInvariant()}",
             $"{V.ServiceName} = {this.ServiceName}",
             $"{V.KillSwitchFile} = {Opt(this.KillSwitchFile)}",
@@ -284,6 +292,14 @@ public sealed record Settings
 
         return lines;
     }
+
+    private static string LogLevelName(LogLevel level) => level switch
+    {
+        Microsoft.Extensions.Logging.LogLevel.Debug => "DEBUG",
+        Microsoft.Extensions.Logging.LogLevel.Warning => "WARN",
+        Microsoft.Extensions.Logging.LogLevel.Error => "ERROR",
+        _ => "INFO",
+    };
 
     public override string ToString() =>
         $"Settings {{ market = {Bot.MarketSymbol}, owner = {OwnerAddress}, signer = {SignerAddress}, subaccount = {SubaccountId}, api = {ConfigText.RedactUrl(ApiBaseUrl, hidePath: false)}, database = {Database.Redacted} }}";
