@@ -178,26 +178,34 @@ public sealed class StateFileTests : IDisposable
         };
         StateFile.Save(path, big with { NextNonceBase = 0 });
         using var stop = new CancellationTokenSource();
+        var firstRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reads = 0;
-        var reader = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
+        var reader = Task.Factory.StartNew(
+            () =>
             {
-                var state = StateFile.Load(path); // throws on a partial file
-                Assert.Equal(400, state.LastInventorySnapshot.Count);
-                reads++;
-            }
-        });
+                while (!stop.IsCancellationRequested)
+                {
+                    var state = StateFile.Load(path); // throws on a partial file
+                    Assert.Equal(400, state.LastInventorySnapshot.Count);
+                    Interlocked.Increment(ref reads);
+                    firstRead.TrySetResult();
+                }
+            },
+            TaskCreationOptions.LongRunning);
+        await firstRead.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        for (var i = 1; i <= 60; i++)
+        // Keep writing until the reader has overlapped with plenty of saves.
+        var saves = 0;
+        while (saves < 60 || (Volatile.Read(ref reads) < 50 && saves < 5000))
         {
-            StateFile.Save(path, big with { NextNonceBase = i * 2 });
+            saves++;
+            StateFile.Save(path, big with { NextNonceBase = saves * 2 });
         }
 
         stop.Cancel();
         await reader;
-        Assert.True(reads > 0);
-        Assert.Equal(120, StateFile.Load(path).NextNonceBase);
+        Assert.True(reads >= 50, $"only {reads} reads overlapped the saves");
+        Assert.Equal(saves * 2, StateFile.Load(path).NextNonceBase);
     }
 
     [Fact]

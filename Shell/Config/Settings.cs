@@ -120,6 +120,9 @@ public sealed record Settings
         return env;
     }
 
+    /// <summary><see cref="Load"/> over the process environment.</summary>
+    public static Validation<ConfigError, Settings> FromEnvironment() => Load(ProcessEnvironment());
+
     /// <summary>The settings, or every problem of the core and the shell variables (one message each).</summary>
     public static Validation<ConfigError, Settings> Load(IReadOnlyDictionary<string, string> env)
     {
@@ -196,7 +199,7 @@ public sealed record Settings
 
         return Validation<ConfigError, Settings>.Success(new Settings
         {
-            Bot = bot with { OwnerAddress = ownerAddress, SubaccountId = bot.SubaccountId },
+            Bot = bot with { OwnerAddress = ownerAddress },
             ApiBaseUrl = apiBaseUrl,
             RpcUrl = rpcUrl,
             Database = database!,
