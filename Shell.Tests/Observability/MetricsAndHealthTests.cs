@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using MarketMaker.Core;
+using MarketMaker.Shell.Observability;
+
+namespace MarketMaker.Shell.Tests.Observability;
+
+public sealed class MetricsAndHealthTests : IAsyncLifetime
+{
+    // behaviour.md §13 and reference-bot.md §8, written out here independently of BotMetrics' own list.
+    private static readonly string[] RequiredNames =
+    [
+        "mm_bot_halted", "mm_bot_halt_reason", "mm_bot_ready", "mm_bot_open_bid_present", "mm_bot_open_ask_present",
+        "mm_bot_anchor_freshness_age_seconds", "mm_bot_exchange_market_data_freshness_age_seconds",
+        "mm_bot_balance_freshness_age_seconds", "mm_bot_order_cancels_total", "mm_bot_order_cancels_total_by_category",
+        "mm_bot_fills_total", "mm_bot_partial_fills_total", "mm_bot_quote_age_seconds", "mm_bot_exchange_quote_age_seconds",
+        "mm_bot_net_inventory", "mm_bot_live_quoted_spread_bps", "mm_bot_external_anchor_present",
+        "mm_bot_external_anchor_age_seconds", "mm_bot_external_anchor_price", "mm_bot_external_anchor_refresh_total",
+        "mm_bot_external_anchor_refresh_failures_total", "mm_bot_reference_source",
+        "mm_bot_last_reference_price", "mm_bot_anchor_price", "mm_bot_anchor_local_deviation_bps",
+        "mm_bot_last_known_quote_age_seconds", "mm_bot_last_market_data_refresh_unix", "mm_bot_last_balance_refresh_unix",
+        "mm_bot_last_anchor_refresh_unix", "mm_bot_cancels_per_minute", "mm_bot_cancel_replace_ratio",
+        "mm_bot_quote_refresh_total", "mm_bot_order_placements_total", "mm_bot_errors_total",
+        "mm_bot_suppressed_replaces_total", "mm_bot_dependency_stale", "mm_bot_operator_mode", "mm_bot_inventory",
+    ];
+
+    private readonly BotMetrics metrics = new();
+    private readonly ReadinessHolder readiness = new();
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private HealthServer server = null!;
+
+    public async Task InitializeAsync() =>
+        server = await HealthServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), metrics, readiness);
+
+    public async Task DisposeAsync()
+    {
+        http.Dispose();
+        await server.DisposeAsync();
+    }
+
+    private Uri Url(string path) => new($"http://127.0.0.1:{server.BoundEndpoint.Port}{path}");
+
+    private async Task<string> MetricsText()
+    {
+        using var response = await http.GetAsync(Url("/metrics"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Value of one series ("name" or "name{label=\"v\"}") in the exposition text.</summary>
+    private static double? Value(string text, string series)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(series + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+
+    [Fact]
+    public async Task Every_metric_name_is_served_over_http_after_a_decision()
+    {
+        var config = new BotConfig { OperatorMode = OperatorMode.BidOnly };
+        metrics.Update(Samples.Snapshot(), Samples.Decision(halt: new Halt(HaltReasons.BalancesStale, "age 40s", CancelCategory.RiskTriggered)), config);
+        var text = await MetricsText();
+        var names = text.Split('\n')
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split(' ', '{')[0])
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var name in RequiredNames)
+        {
+            Assert.Contains(name, names);
+        }
+
+        Assert.Subset(names, BotMetrics.AllNames.ToHashSet(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Metric_values_follow_the_decision()
+    {
+        var snapshot = Samples.Snapshot();
+        var halt = new Halt(HaltReasons.BalancesStale, "age 40s", CancelCategory.RiskTriggered);
+        metrics.Update(snapshot, Samples.Decision(halt: halt, source: ReferenceSource.External), new BotConfig { OperatorMode = OperatorMode.BidOnly });
+        var text = await MetricsText();
+
+        Assert.Equal(1, Value(text, "mm_bot_halted"));
+        Assert.Equal(1, Value(text, "mm_bot_halt_reason{reason=\"balances stale\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_ready"));
+        Assert.Equal(1, Value(text, "mm_bot_open_bid_present"));
+        Assert.Equal(0, Value(text, "mm_bot_open_ask_present"));
+        Assert.Equal(1500, Value(text, "mm_bot_last_reference_price"));
+        Assert.Equal(1501, Value(text, "mm_bot_external_anchor_price"));
+        Assert.Equal(1, Value(text, "mm_bot_external_anchor_present"));
+        Assert.Equal(20, Value(text, "mm_bot_external_anchor_age_seconds"));
+        Assert.Equal(12, Value(text, "mm_bot_quote_age_seconds"));
+        Assert.Equal(12, Value(text, "mm_bot_last_known_quote_age_seconds"));
+        Assert.Equal(14, Value(text, "mm_bot_exchange_quote_age_seconds"));
+        Assert.Equal(2, Value(text, "mm_bot_exchange_market_data_freshness_age_seconds"));
+        Assert.Equal(3, Value(text, "mm_bot_balance_freshness_age_seconds"));
+        Assert.Equal(5, Value(text, "mm_bot_anchor_freshness_age_seconds"));
+        Assert.Equal(Samples.Now.AddSeconds(-2).ToUnixTimeSeconds(), Value(text, "mm_bot_last_market_data_refresh_unix"));
+        Assert.Equal(Samples.Now.AddSeconds(-3).ToUnixTimeSeconds(), Value(text, "mm_bot_last_balance_refresh_unix"));
+        Assert.Equal(Samples.Now.AddSeconds(-5).ToUnixTimeSeconds(), Value(text, "mm_bot_last_anchor_refresh_unix"));
+        Assert.Equal(250.5, Value(text, "mm_bot_net_inventory"));
+        Assert.Equal(250.5, Value(text, "mm_bot_inventory{asset=\"USDC\"}"));
+        Assert.Equal(400000, Value(text, "mm_bot_inventory{asset=\"cNGN\"}"));
+        Assert.Equal(50, Value(text, "mm_bot_live_quoted_spread_bps"));
+        Assert.Equal(3.25, Value(text, "mm_bot_anchor_local_deviation_bps"));
+        Assert.Equal(4, Value(text, "mm_bot_cancels_per_minute"));
+        Assert.Equal(0.5, Value(text, "mm_bot_cancel_replace_ratio"));
+        Assert.Equal(1, Value(text, "mm_bot_operator_mode{mode=\"bid-only\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_operator_mode{mode=\"normal\"}"));
+        foreach (var source in new[] { "book", "trade", "anchor", "none" })
+        {
+            Assert.Equal(0, Value(text, $"mm_bot_reference_source{{source=\"{source}\"}}"));
+        }
+
+        Assert.Equal(1, Value(text, "mm_bot_reference_source{source=\"external\"}"));
+        Assert.Equal(1, Value(text, "mm_bot_dependency_stale{dependency=\"balances\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_dependency_stale{dependency=\"exchange_market_data\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_dependency_stale{dependency=\"anchor_data\"}"));
+    }
+
+    [Fact]
+    public async Task Counters_move_by_each_decisions_increments()
+    {
+        var snapshot = Samples.Snapshot();
+        var config = new BotConfig();
+        metrics.Update(snapshot, Samples.Decision(metrics: Samples.Metrics(placements: 2, replaceCancels: 1, riskCancels: 0)), config);
+        metrics.Update(snapshot, Samples.Decision(metrics: Samples.Metrics(placements: 1, replaceCancels: 0, riskCancels: 3)), config);
+        metrics.RecordError();
+        metrics.RecordExternalAnchorFetchFailure();
+        var text = await MetricsText();
+
+        Assert.Equal(3, Value(text, "mm_bot_order_placements_total"));
+        Assert.Equal(4, Value(text, "mm_bot_order_cancels_total"));
+        Assert.Equal(1, Value(text, "mm_bot_order_cancels_total_by_category{category=\"replace_driven\"}"));
+        Assert.Equal(3, Value(text, "mm_bot_order_cancels_total_by_category{category=\"risk_triggered\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_order_cancels_total_by_category{category=\"kill_switch\"}"));
+        Assert.Equal(2, Value(text, "mm_bot_fills_total{side=\"buy\"}"));
+        Assert.Equal(2, Value(text, "mm_bot_fills_total{side=\"sell\"}"));
+        Assert.Equal(2, Value(text, "mm_bot_partial_fills_total"));
+        Assert.Equal(2, Value(text, "mm_bot_quote_refresh_total"));
+        Assert.Equal(2, Value(text, "mm_bot_suppressed_replaces_total"));
+        Assert.Equal(2, Value(text, "mm_bot_external_anchor_refresh_total"));
+        Assert.Equal(5, Value(text, "mm_bot_external_anchor_refresh_failures_total"));
+        Assert.Equal(1, Value(text, "mm_bot_errors_total"));
+        Assert.Equal(1.0 / 3.0, Value(text, "mm_bot_cancel_replace_ratio")!.Value, 9);
+    }
+
+    [Fact]
+    public async Task The_halt_reason_series_follows_the_current_halt_only()
+    {
+        var snapshot = Samples.Snapshot();
+        var config = new BotConfig();
+        metrics.Update(snapshot, Samples.Decision(halt: new Halt(HaltReasons.KillSwitchActive, "", CancelCategory.KillSwitch)), config);
+        metrics.Update(snapshot, Samples.Decision(halt: new Halt(HaltReasons.QuoteAgeExceeded, "", CancelCategory.RiskTriggered)), config);
+        var text = await MetricsText();
+        Assert.Null(Value(text, "mm_bot_halt_reason{reason=\"kill switch active\"}"));
+        Assert.Equal(1, Value(text, "mm_bot_halt_reason{reason=\"quote age exceeded\"}"));
+
+        metrics.Update(snapshot, Samples.Decision(metrics: Samples.Metrics(quoteAge: null)), config);
+        text = await MetricsText();
+        Assert.DoesNotContain("mm_bot_halt_reason{", text, StringComparison.Ordinal);
+        Assert.Equal(0, Value(text, "mm_bot_halted"));
+        Assert.Equal(1, Value(text, "mm_bot_ready"));
+        Assert.Equal(0, Value(text, "mm_bot_quote_age_seconds"));
+        Assert.Equal(12, Value(text, "mm_bot_last_known_quote_age_seconds"));
+    }
+
+    [Fact]
+    public async Task Dependencies_are_stale_past_their_timeouts_or_when_never_fetched()
+    {
+        var snapshot = Samples.Snapshot("USDCcNGN-APR30-2026") with { Balances = Input<Balances>.Missing };
+        var config = new BotConfig
+        {
+            MarketSymbol = "USDCcNGN-APR30-2026",
+            AnchorSourceType = AnchorSourceType.Fixed,
+            StaleMarketDataTimeoutSeconds = 1,
+            StaleAnchorTimeoutSeconds = 10,
+        };
+        var values = Samples.Metrics() with { BalanceAgeSeconds = null };
+        metrics.Update(snapshot, Samples.Decision(metrics: values), config);
+        var text = await MetricsText();
+        Assert.Equal(1, Value(text, "mm_bot_dependency_stale{dependency=\"exchange_market_data\"}"));
+        Assert.Equal(1, Value(text, "mm_bot_dependency_stale{dependency=\"balances\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_dependency_stale{dependency=\"anchor_data\"}"));
+    }
+
+    [Fact]
+    public async Task Healthz_is_always_ok()
+    {
+        using var response = await http.GetAsync(Url("/healthz"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"ok"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Readyz_is_503_with_the_reason_until_ready()
+    {
+        using (var starting = await http.GetAsync(Url("/readyz")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, starting.StatusCode);
+            Assert.Equal("starting", JsonDocument.Parse(await starting.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString());
+        }
+
+        readiness.Set(new Readiness(false, HaltReasons.AnchorDataStale));
+        using (var notReady = await http.GetAsync(Url("/readyz")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+            Assert.Equal("""{"status":"not_ready","reason":"anchor data stale"}""", await notReady.Content.ReadAsStringAsync());
+        }
+
+        readiness.Set(Readiness.Ok);
+        using var ready = await http.GetAsync(Url("/readyz"));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("""{"status":"ready"}""", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_paths_are_404_and_the_server_listens_on_loopback_only()
+    {
+        using var response = await http.GetAsync(Url("/nope"));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(IPAddress.Loopback, server.BoundEndpoint.Address);
+        Assert.NotEqual(0, server.BoundEndpoint.Port);
+    }
+
+    [Fact]
+    public async Task A_port_already_in_use_is_a_clear_error()
+    {
+        var error = await Assert.ThrowsAsync<IOException>(() =>
+            HealthServer.StartAsync(new IPEndPoint(IPAddress.Loopback, server.BoundEndpoint.Port), new BotMetrics(), new ReadinessHolder()));
+        Assert.Contains("MM_METRICS_ADDR", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+using MarketMaker.Core;
+
+namespace MarketMaker.Shell.Observability;
+
+/// <summary>What the soak status line and the shutdown summary report, accumulated over the run.</summary>
+public sealed record RunSummary
+{
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset LastDecisionAt { get; init; }
+    public OperatorMode OperatorMode { get; init; }
+
+    /// <summary>Halted decisions (every halted cycle counts, as in the reference bot).</summary>
+    public long Halts { get; init; }
+
+    /// <summary>The last halt reason seen during the run ("" when never halted).</summary>
+    public string LastHaltReason { get; init; } = "";
+
+    public bool Halted { get; init; }
+    public string CurrentHaltReason { get; init; } = "";
+    public long FillsBuy { get; init; }
+    public long FillsSell { get; init; }
+    public long PartialFills { get; init; }
+    public long Cancels { get; init; }
+    public decimal MaxQuoteAgeSeconds { get; init; }
+    public decimal MaxAnchorDeviationBps { get; init; }
+    public decimal MaxAbsInventory { get; init; }
+    public decimal Inventory { get; init; }
+    public int LiveBids { get; init; }
+    public int LiveAsks { get; init; }
+    public bool OpenBidPresent { get; init; }
+    public bool OpenAskPresent { get; init; }
+    public decimal QuotedSpreadBps { get; init; }
+    public decimal? MarketDataAgeSeconds { get; init; }
+    public decimal? BalanceAgeSeconds { get; init; }
+    public decimal? AnchorAgeSeconds { get; init; }
+    public decimal ReferencePrice { get; init; }
+    public decimal LocalReference { get; init; }
+    public decimal ExternalAnchor { get; init; }
+    public decimal BestBid { get; init; }
+    public decimal BestAsk { get; init; }
+}
+
+/// <summary>The soak status and shutdown summary lines (reference-bot.md §8) as pure functions.</summary>
+public static class StatusLines
+{
+    public static RunSummary Start(DateTimeOffset startedAt, OperatorMode mode) =>
+        new() { StartedAt = startedAt, LastDecisionAt = startedAt, OperatorMode = mode };
+
+    /// <summary>Folds one decision (and the snapshot it was made from) into the summary.</summary>
+    public static RunSummary Accumulate(RunSummary s, Snapshot snapshot, Decision decision, OperatorMode mode)
+    {
+        var m = decision.Metrics;
+        var halted = decision.Halt is not null;
+        var book = snapshot.MarketData.Value;
+        var quoteAge = Math.Max(m.QuoteAgeSeconds ?? 0m, m.ExchangeQuoteAgeSeconds);
+        return s with
+        {
+            LastDecisionAt = decision.Now,
+            OperatorMode = mode,
+            Halts = s.Halts + (halted ? 1 : 0),
+            LastHaltReason = halted ? decision.Halt!.Reason : s.LastHaltReason,
+            Halted = halted,
+            CurrentHaltReason = decision.Halt?.Reason ?? "",
+            FillsBuy = s.FillsBuy + decision.Fills.Count(f => f.Side == Side.Buy),
+            FillsSell = s.FillsSell + decision.Fills.Count(f => f.Side == Side.Sell),
+            PartialFills = s.PartialFills + decision.Fills.Count(f => f.Partial),
+            Cancels = s.Cancels + m.CancelsByCategory.Values.Where(c => c > 0).Sum(),
+            MaxQuoteAgeSeconds = Math.Max(s.MaxQuoteAgeSeconds, quoteAge),
+            MaxAnchorDeviationBps = Math.Max(s.MaxAnchorDeviationBps, m.AnchorDeviationBps ?? 0m),
+            MaxAbsInventory = Math.Max(s.MaxAbsInventory, Math.Abs(m.NetInventory)),
+            Inventory = m.NetInventory,
+            LiveBids = m.LiveBids,
+            LiveAsks = m.LiveAsks,
+            OpenBidPresent = m.OpenBidPresent,
+            OpenAskPresent = m.OpenAskPresent,
+            QuotedSpreadBps = m.LiveQuotedSpreadBps,
+            MarketDataAgeSeconds = m.MarketDataAgeSeconds,
+            BalanceAgeSeconds = m.BalanceAgeSeconds,
+            AnchorAgeSeconds = m.AnchorAgeSeconds,
+            ReferencePrice = decision.ReferencePrice ?? 0m,
+            LocalReference = decision.LocalReference ?? 0m,
+            ExternalAnchor = decision.ExternalAnchorPrice ?? 0m,
+            BestBid = book is { Bids.IsDefaultOrEmpty: false } ? book.Bids[0].Price : 0m,
+            BestAsk = book is { Asks.IsDefaultOrEmpty: false } ? book.Asks[0].Price : 0m,
+        };
+    }
+
+    /// <summary>The soak status line (logged as "soak status").</summary>
+    public static string Soak(RunSummary s) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"state={s.OperatorMode.Wire()} halted={(s.Halted ? "true" : "false")} inv={F6(s.Inventory)} bids={s.LiveBids} asks={s.LiveAsks} "
+            + $"fills_buy={s.FillsBuy} fills_sell={s.FillsSell} partial_fills={s.PartialFills} cancels={s.Cancels} "
+            + $"md_age={Age(s.MarketDataAgeSeconds)} bal_age={Age(s.BalanceAgeSeconds)} anchor_age={Age(s.AnchorAgeSeconds)} "
+            + $"halt_reason={GoQuote(s.CurrentHaltReason)} ref={F6(s.ReferencePrice)} local_ref={F6(s.LocalReference)} "
+            + $"ext_anchor={F6(s.ExternalAnchor)} best_bid={F6(s.BestBid)} best_ask={F6(s.BestAsk)}");
+
+    /// <summary>The shutdown summary line (logged as "shutdown summary").</summary>
+    public static string Shutdown(RunSummary s, DateTimeOffset now) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"uptime={GoDuration(now - s.StartedAt)} halts={s.Halts} last_halt={GoQuote(s.LastHaltReason)} "
+            + $"fills_buy={s.FillsBuy} fills_sell={s.FillsSell} partial_fills={s.PartialFills} cancels={s.Cancels} "
+            + $"max_quote_age={GoDuration(TimeSpan.FromSeconds((double)s.MaxQuoteAgeSeconds))} "
+            + $"max_anchor_deviation_bps={s.MaxAnchorDeviationBps.ToString("F4", CultureInfo.InvariantCulture)} "
+            + $"max_net_inventory={F6(s.MaxAbsInventory)}");
+
+    /// <summary>A Go <c>time.Duration</c> string truncated to whole seconds: 0s, 45s, 2m5s, 1h0m0s, 26h3m4s.</summary>
+    public static string GoDuration(TimeSpan duration)
+    {
+        var total = (long)Math.Truncate(duration.TotalSeconds);
+        if (total == 0)
+        {
+            return "0s";
+        }
+
+        var sign = total < 0 ? "-" : "";
+        var abs = Math.Abs(total);
+        var hours = abs / 3600;
+        var minutes = abs % 3600 / 60;
+        var seconds = abs % 60;
+        return hours > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{sign}{hours}h{minutes}m{seconds}s")
+            : minutes > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{sign}{minutes}m{seconds}s")
+                : string.Create(CultureInfo.InvariantCulture, $"{sign}{seconds}s");
+    }
+
+    /// <summary>Go's %q for the strings we print: double quotes with \" \\ and control characters escaped.</summary>
+    public static string GoQuote(string text)
+    {
+        var sb = new StringBuilder(text.Length + 2).Append('"');
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '"' => sb.Append("\\\""),
+                '\\' => sb.Append("\\\\"),
+                '\n' => sb.Append("\\n"),
+                '\r' => sb.Append("\\r"),
+                '\t' => sb.Append("\\t"),
+                _ when char.IsControl(c) => sb.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
+                _ => sb.Append(c),
+            };
+        }
+
+        return sb.Append('"').ToString();
+    }
+
+    private static string Age(decimal? seconds) =>
+        seconds is { } s ? GoDuration(TimeSpan.FromSeconds((double)s)) : "n/a";
+
+    private static string F6(decimal value) => value.ToString("F6", CultureInfo.InvariantCulture);
+}
