@@ -24,7 +24,7 @@ internal static class Samples
             Input<AnchorReading>.Missing,
             Input<AnchorReading>.Fresh(new AnchorReading(1501m, Now.AddSeconds(-20)), Now.AddSeconds(-5)),
             false,
-            ImmutableDictionary<string, FinalStatus>.Empty);
+            ImmutableSortedDictionary<string, FinalStatus>.Empty);
     }
 
     public static MetricValues Metrics(
