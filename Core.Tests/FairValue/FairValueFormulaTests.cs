@@ -162,7 +162,7 @@ public sealed class FairValueFormulaTests
         Assert.True(DecimalExp.TryExp(0.2m * (60m / 365m), out var growth));
         Assert.Equal((1600m * growth) + 2m + (1600m * 5m / 10_000m), outcome.Fair);
 
-        // Independent check in double precision: 1600·e^(0.2·60/365) + 2 + 0.8 ≈ 1656.2520…
+        // Independent check in double precision: 1600·e^(0.2·60/365) + 2 + 0.8 ≈ 1656.27700
         var expected = (1600.0 * Math.Exp(0.2 * 60.0 / 365.0)) + 2.0 + 0.8;
         Assert.True(Math.Abs((double)outcome.Fair - expected) < 1e-9, $"{outcome.Fair} vs {expected}");
     }
