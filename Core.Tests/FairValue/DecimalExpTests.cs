@@ -6,7 +6,7 @@ namespace MarketMaker.Core.Tests.FairValue;
 
 public sealed class DecimalExpTests
 {
-    private static readonly Config Thorough = Config.QuickThrowOnFailure.WithMaxTest(1000);
+    private static readonly FsCheck.Config Thorough = FsCheck.Config.QuickThrowOnFailure.WithMaxTest(1000);
 
     /// <summary>An exponent with 6 decimals in [min, max] (so sums of two are exact).</summary>
     private static Gen<decimal> Exponent(int min, int max) =>

@@ -6,7 +6,7 @@ namespace MarketMaker.Core.Tests.FairValue;
 
 public sealed class FairValueFormulaTests
 {
-    private static readonly Config Thorough = Config.QuickThrowOnFailure.WithMaxTest(1000);
+    private static readonly FsCheck.Config Thorough = FsCheck.Config.QuickThrowOnFailure.WithMaxTest(1000);
     private static readonly DateTimeOffset Expiry = new(2026, 4, 30, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>A positive spot from 1e-8 to 2e9 with up to 8 decimals.</summary>
