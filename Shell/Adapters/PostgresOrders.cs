@@ -1,0 +1,388 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net.Sockets;
+using MarketMaker.Core;
+using MarketMaker.Protocol.Markets;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MarketMaker.Shell.Adapters;
+
+/// <summary>Whose orders, in which market: the filter of the live-order query (addresses compared lower-cased).</summary>
+public sealed record OrderScope(string OwnerAddress, string SubaccountId, string AssetAddress, string SubId);
+
+/// <summary>
+/// Reads the exchange's <c>active_orders</c> table (markets-service-api.md §5.1) — the truth about our live orders
+/// (behaviour.md §1) and about how an order ended (§12). Every call opens a pooled connection, runs one query and is
+/// bounded by <see cref="Timeout"/> (connect + query). Every failure is a <see cref="DataSourceException"/> with
+/// source "postgres" naming the column or parameter; a row that cannot be read fails the whole call (a live order
+/// we cannot see must not be silently dropped).
+/// </summary>
+public sealed class PostgresOrders : IAsyncDisposable
+{
+    public const string Source = "postgres";
+
+    private const string LiveOrdersSql = """
+        SELECT order_id, nonce::text, side, limit_price, desired_amount, filled_amount, status, created_at
+        FROM active_orders
+        WHERE owner_address = lower(@owner)
+          AND subaccount_id = @subaccount::numeric
+          AND asset_address = lower(@asset)
+          AND sub_id = @sub_id::numeric
+          AND status IN ('active', 'matching')
+        ORDER BY created_at, order_id
+        """;
+
+    private const string FinalStatusSql = """
+        SELECT side, limit_price, filled_amount, status
+        FROM active_orders
+        WHERE order_id = @order_id
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+
+    /// <summary>Uses a data source owned by the caller (it is not disposed here).</summary>
+    public PostgresOrders(NpgsqlDataSource dataSource, TimeSpan timeout)
+        : this(dataSource, timeout, false)
+    {
+    }
+
+    private PostgresOrders(NpgsqlDataSource dataSource, TimeSpan timeout, bool owns)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), "the Postgres timeout must be greater than zero");
+        }
+
+        _dataSource = dataSource;
+        Timeout = timeout;
+        _ownsDataSource = owns;
+    }
+
+    /// <summary>Connect + query budget of each call.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>
+    /// Builds a pooled data source from a key/value connection string or a <c>postgres://</c> URL, with the
+    /// connect and command timeouts set from <paramref name="timeout"/>. A bad connection string is an
+    /// InvalidArgument error that does not repeat the string (it may hold a password).
+    /// </summary>
+    public static PostgresOrders Create(string connectionString, TimeSpan timeout)
+    {
+        var builder = PostgresConnectionString.Parse(connectionString);
+        var seconds = (int)Math.Clamp(Math.Ceiling(timeout.TotalSeconds), 1, 3600);
+        builder.Timeout = seconds;
+        builder.CommandTimeout = seconds;
+        builder.CancellationTimeout = -1;
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        return new PostgresOrders(dataSource, timeout, true);
+    }
+
+    /// <summary>
+    /// Live orders (status <c>active</c> or <c>matching</c>) of the scope's owner and subaccount in the scope's
+    /// market (asset_address + sub_id), oldest first, in the trader view of <paramref name="market"/>:
+    /// side (inverted for spot), price (spot: 1 / limit_price), Size = desired, Remaining = desired − filled
+    /// (spot: whole cNGN × engine price; futures: lots × 0.001), Nonce = the numeric column as text,
+    /// Matching = status <c>matching</c>, CreatedAt = created_at.
+    /// </summary>
+    public Task<ImmutableArray<LiveOrder>> GetLiveOrdersAsync(MarketSpec market, OrderScope scope, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        ArgumentNullException.ThrowIfNull(scope);
+        RequireText("owner_address", scope.OwnerAddress);
+        RequireText("asset_address", scope.AssetAddress);
+        RequireInteger("subaccount_id", scope.SubaccountId);
+        RequireInteger("sub_id", scope.SubId);
+        return RunAsync("active_orders", async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand(LiveOrdersSql, connection);
+            command.Parameters.Add(new NpgsqlParameter("owner", NpgsqlDbType.Text) { Value = scope.OwnerAddress });
+            command.Parameters.Add(new NpgsqlParameter("subaccount", NpgsqlDbType.Text) { Value = scope.SubaccountId });
+            command.Parameters.Add(new NpgsqlParameter("asset", NpgsqlDbType.Text) { Value = scope.AssetAddress });
+            command.Parameters.Add(new NpgsqlParameter("sub_id", NpgsqlDbType.Text) { Value = scope.SubId });
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            var orders = ImmutableArray.CreateBuilder<LiveOrder>();
+            while (await reader.ReadAsync(token).ConfigureAwait(false))
+            {
+                var orderId = Text(reader, 0, "order_id", "?");
+                var nonce = Text(reader, 1, "nonce", orderId);
+                var side = EngineSide(reader, 2, orderId);
+                var price = Decimal(reader, 3, "limit_price", orderId);
+                var desired = Decimal(reader, 4, "desired_amount", orderId);
+                var filled = Decimal(reader, 5, "filled_amount", orderId);
+                var status = Text(reader, 6, "status", orderId);
+                var createdAt = reader.GetFieldValue<DateTimeOffset>(7);
+                if (filled < 0m || filled > desired)
+                {
+                    throw Malformed("filled_amount", orderId, $"filled {WireDecimal.Format(filled)} is outside 0..desired {WireDecimal.Format(desired)}");
+                }
+
+                var original = ToTrader(market, side, price, desired, orderId);
+                var remaining = ToTrader(market, side, price, desired - filled, orderId);
+                orders.Add(new LiveOrder(orderId, nonce, original.Side, original.Price, original.Size, remaining.Size, status == "matching", createdAt));
+            }
+
+            return orders.ToImmutable();
+        }, ct);
+    }
+
+    /// <summary>
+    /// How an order ended, by order id (fill accounting, behaviour.md §12): status <c>filled</c>, <c>cancelled</c> or
+    /// <c>expired</c> with the filled size in the trader view of <paramref name="market"/>; NotFound (size 0) for an
+    /// unknown id; null while the row is still live (<c>active</c> or <c>matching</c>), i.e. not final yet.
+    /// </summary>
+    public Task<FinalStatus?> GetFinalStatusAsync(MarketSpec market, string orderId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        RequireText("order_id", orderId);
+        return RunAsync("active_orders", async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand(FinalStatusSql, connection);
+            command.Parameters.Add(new NpgsqlParameter("order_id", NpgsqlDbType.Text) { Value = orderId });
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            if (!await reader.ReadAsync(token).ConfigureAwait(false))
+            {
+                return new FinalStatus(FinalOrderStatus.NotFound, 0m);
+            }
+
+            var side = EngineSide(reader, 0, orderId);
+            var price = Decimal(reader, 1, "limit_price", orderId);
+            var filled = Decimal(reader, 2, "filled_amount", orderId);
+            var status = Text(reader, 3, "status", orderId);
+            FinalOrderStatus? final = status switch
+            {
+                "filled" => FinalOrderStatus.Filled,
+                "cancelled" => FinalOrderStatus.Cancelled,
+                "expired" => FinalOrderStatus.Expired,
+                "active" or "matching" => null,
+                _ => throw Malformed("status", orderId, $"unknown status \"{status}\""),
+            };
+            if (final is not { } finalStatus)
+            {
+                return (FinalStatus?)null;
+            }
+
+            if (filled < 0m)
+            {
+                throw Malformed("filled_amount", orderId, "negative filled amount");
+            }
+
+            return new FinalStatus(finalStatus, ToTrader(market, side, price, filled, orderId).Size);
+        }, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<T> RunAsync<T>(string table, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            var connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await work(connection, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new DataSourceException(Source, table, DataSourceErrorKind.Timeout, $"no answer within {Timeout.TotalMilliseconds:0} ms", ex);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new DataSourceException(Source, table, DataSourceErrorKind.Timeout, $"no answer within {Timeout.TotalMilliseconds:0} ms", ex);
+        }
+        catch (PostgresException ex)
+        {
+            throw new DataSourceException(Source, ex.ColumnName ?? ex.TableName ?? table, DataSourceErrorKind.Query, $"{ex.SqlState}: {ex.MessageText}", ex);
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is TimeoutException)
+        {
+            throw new DataSourceException(Source, table, DataSourceErrorKind.Timeout, $"no answer within {Timeout.TotalMilliseconds:0} ms", ex);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new DataSourceException(Source, table, DataSourceErrorKind.Unavailable, ex.Message, ex);
+        }
+        catch (SocketException ex)
+        {
+            throw new DataSourceException(Source, table, DataSourceErrorKind.Unavailable, ex.Message, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new DataSourceException(Source, table, DataSourceErrorKind.Unavailable, ex.Message, ex);
+        }
+        catch (InvalidCastException ex)
+        {
+            throw new DataSourceException(Source, table, DataSourceErrorKind.Malformed, "a column has an unexpected type: " + ex.Message, ex);
+        }
+    }
+
+    private static TraderQuantity ToTrader(MarketSpec market, Side engineSide, decimal price, decimal amount, string orderId)
+    {
+        try
+        {
+            return OrderUnits.ToTrader(market, engineSide, price, amount);
+        }
+        catch (OrderUnitsException ex)
+        {
+            throw Malformed(ex.Field == "engine_price" ? "limit_price" : "desired_amount", orderId, ex.Detail);
+        }
+    }
+
+    private static string Text(NpgsqlDataReader reader, int ordinal, string column, string orderId) =>
+        reader.IsDBNull(ordinal) ? throw Malformed(column, orderId, "is NULL") : reader.GetString(ordinal);
+
+    private static decimal Decimal(NpgsqlDataReader reader, int ordinal, string column, string orderId)
+    {
+        var text = Text(reader, ordinal, column, orderId);
+        return WireDecimal.TryParse(text, out var value) ? value : throw Malformed(column, orderId, $"not a plain decimal: \"{text}\"");
+    }
+
+    private static Side EngineSide(NpgsqlDataReader reader, int ordinal, string orderId) =>
+        Text(reader, ordinal, "side", orderId) switch
+        {
+            "buy" => Side.Buy,
+            "sell" => Side.Sell,
+            var other => throw Malformed("side", orderId, $"side must be buy or sell, got \"{other}\""),
+        };
+
+    private static DataSourceException Malformed(string column, string orderId, string message) =>
+        new(Source, $"active_orders.{column}", DataSourceErrorKind.Malformed, $"order {orderId}: {message}");
+
+    private static void RequireText(string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new DataSourceException(Source, field, DataSourceErrorKind.InvalidArgument, "is required");
+        }
+    }
+
+    private static void RequireInteger(string field, string? value)
+    {
+        RequireText(field, value);
+        if (!value!.All(char.IsAsciiDigit))
+        {
+            throw new DataSourceException(Source, field, DataSourceErrorKind.InvalidArgument, "must be a non-negative decimal integer string");
+        }
+    }
+}
+
+/// <summary>
+/// Accepts a Npgsql key/value connection string or a <c>postgres://</c> / <c>postgresql://</c> URL
+/// (user, password, host, port, database, and the <c>sslmode</c> query parameter). Errors never repeat the input.
+/// </summary>
+public static class PostgresConnectionString
+{
+    public static NpgsqlConnectionStringBuilder Parse(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw Invalid("is empty");
+        }
+
+        var text = connectionString.Trim();
+        if (text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return FromUrl(text);
+        }
+
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(text);
+            if (string.IsNullOrEmpty(builder.Host))
+            {
+                throw Invalid("has no Host");
+            }
+
+            return builder;
+        }
+        catch (ArgumentException)
+        {
+            throw Invalid("is not a valid Npgsql connection string");
+        }
+        catch (FormatException)
+        {
+            throw Invalid("is not a valid Npgsql connection string");
+        }
+    }
+
+    private static NpgsqlConnectionStringBuilder FromUrl(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw Invalid("is not a valid postgres:// URL");
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host.Trim('[', ']') };
+        if (uri.Port > 0)
+        {
+            builder.Port = uri.Port;
+        }
+
+        var userInfo = uri.UserInfo;
+        if (userInfo.Length > 0)
+        {
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            builder.Username = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[..colon]);
+            if (colon >= 0)
+            {
+                builder.Password = Uri.UnescapeDataString(userInfo[(colon + 1)..]);
+            }
+        }
+
+        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (database.Length > 0)
+        {
+            builder.Database = database;
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            var value = Uri.UnescapeDataString(eq < 0 ? "" : pair[(eq + 1)..]);
+            switch (key)
+            {
+                case "sslmode":
+                    builder.SslMode = value.ToLowerInvariant() switch
+                    {
+                        "disable" => SslMode.Disable,
+                        "allow" => SslMode.Allow,
+                        "prefer" => SslMode.Prefer,
+                        "require" => SslMode.Require,
+                        "verify-ca" => SslMode.VerifyCA,
+                        "verify-full" => SslMode.VerifyFull,
+                        _ => throw Invalid($"has an unknown sslmode \"{value}\""),
+                    };
+                    break;
+                case "application_name":
+                    builder.ApplicationName = value;
+                    break;
+                case "connect_timeout":
+                    builder.Timeout = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : throw Invalid("has a non-integer connect_timeout");
+                    break;
+                default:
+                    throw Invalid($"has an unsupported URL parameter \"{key}\"");
+            }
+        }
+
+        return builder;
+    }
+
+    private static DataSourceException Invalid(string message) =>
+        new(PostgresOrders.Source, "connection_string", DataSourceErrorKind.InvalidArgument, "the connection string " + message);
+}
