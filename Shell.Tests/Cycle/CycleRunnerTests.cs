@@ -48,7 +48,7 @@ internal sealed class FakeExchange : IMarketDataSource, ILiveOrderSource, IBalan
 
     public Task<ImmutableArray<LiveOrder>> FetchLiveAsync(CancellationToken ct) => Task.FromResult(Live.ToImmutableArray());
 
-    public Task<FinalStatus> FetchFinalAsync(string orderId, CancellationToken ct) => Task.FromResult(new FinalStatus(FinalOrderStatus.Cancelled, 0m));
+    public Task<FinalStatus?> FetchFinalAsync(string orderId, CancellationToken ct) => Task.FromResult<FinalStatus?>(new FinalStatus(FinalOrderStatus.Cancelled, 0m));
 
     Task<Balances> IBalanceSource.FetchAsync(CancellationToken ct) =>
         BalancesFailure is { } ex ? Task.FromException<Balances>(ex) : Task.FromResult(new Balances(500m, 2_000_000m));

@@ -24,6 +24,7 @@ public sealed record CyclePorts(
 
 /// <summary>What the apply step did with a decision.</summary>
 public sealed record CycleOutcome(
+    Snapshot Snapshot,
     Decision Decision,
     ImmutableArray<(CancelAction Cancel, ActionOutcome Outcome)> Cancels,
     ImmutableArray<(PlaceAction Placement, ActionOutcome Outcome)> Placements,
@@ -113,7 +114,7 @@ public sealed class CycleRunner
             {
                 _ports.State.Save(decision.NextState.Persisted);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or MarketMaker.Shell.State.StateFileException)
             {
                 persistError = ex.Message;
                 _log.LogError("state file not saved, placements withheld this cycle: {Error}", ex.Message);
@@ -156,6 +157,7 @@ public sealed class CycleRunner
         LogDecision(decision);
 
         var outcomeRecord = new CycleOutcome(
+            snapshot,
             decision,
             cancelOutcomes.ToImmutable(),
             placeOutcomes.ToImmutable(),
@@ -184,7 +186,10 @@ public sealed class CycleRunner
             cts.CancelAfter(_timeouts.Orders);
             try
             {
-                result[id] = await _ports.Orders.FetchFinalAsync(id, cts.Token);
+                if (await _ports.Orders.FetchFinalAsync(id, cts.Token) is { } final)
+                {
+                    result[id] = final;
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {

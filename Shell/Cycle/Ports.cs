@@ -14,7 +14,8 @@ public interface ILiveOrderSource
 {
     Task<ImmutableArray<LiveOrder>> FetchLiveAsync(CancellationToken ct);
 
-    Task<FinalStatus> FetchFinalAsync(string orderId, CancellationToken ct);
+    /// <summary>The final row of an order that left the live set; null while the order is still live.</summary>
+    Task<FinalStatus?> FetchFinalAsync(string orderId, CancellationToken ct);
 }
 
 /// <summary>Subaccount balances mapped to the market's base and quote (JSON-RPC eth_call).</summary>
