@@ -173,7 +173,16 @@ public sealed class Matcher : IAsyncDisposable
 
         if (_executorLatency > TimeSpan.Zero)
         {
-            await Task.Delay(_executorLatency, _clock, ct);
+            try
+            {
+                await Task.Delay(_executorLatency, _clock, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping mid-execution: never leave the pair reserved in the database.
+                await ReleaseAsync(market, candidate, "matcher stopped", CancellationToken.None);
+                throw;
+            }
         }
 
         if (_faults.Take(FaultTargets.Executor) is { Kind: FaultKind.Failure } fault)
