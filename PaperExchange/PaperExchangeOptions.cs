@@ -107,8 +107,8 @@ public sealed record PaperExchangeOptions
     /// <summary>ENFORCE_CANCEL_SIGNATURES: cancels must be EIP-712 signed by the owner (401 otherwise).</summary>
     public bool RequireSignedCancels { get; init; }
 
-    /// <summary>The EIP-712 verifier; required when either verification flag is on.</summary>
-    public IOrderSignatureVerifier? SignatureVerifier { get; init; }
+    /// <summary>The EIP-712 verifier: by default the chain's check done with Protocol/Signing.</summary>
+    public IOrderSignatureVerifier? SignatureVerifier { get; init; } = Eip712OrderVerifier.Instance;
 
     /// <summary>Session keys registered at start: (owner, signer) pairs.</summary>
     public IReadOnlyList<(string Owner, string Signer)> SessionKeys { get; init; } = [];
