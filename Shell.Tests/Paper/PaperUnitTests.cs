@@ -76,6 +76,7 @@ public sealed class PaperUnitTests
         {
             Port = 70000,
             TickInterval = TimeSpan.Zero,
+            SignatureVerifier = null,
             Addresses = DeploymentAddresses.Base with { Matching = "0x12" },
             TakerFlow = new() { MinSize = 5, MaxSize = 1 },
         }));
