@@ -80,4 +80,33 @@ public static class HelpText
         var index = Array.IndexOf(order, group);
         return index < 0 ? order.Length + (group == "Files, logging and metrics" ? 1 : 0) : index;
     }
+
+    /// <summary><c>mm-bot fair-anchor --help</c>.</summary>
+    public static string FairAnchor() =>
+        """
+        Usage: mm-bot fair-anchor
+
+        Serves GET /price?market=<symbol> and GET /healthz: the futures fair value from the spot market of a
+        markets-service, fair = spot x exp(r x T) + carry_abs + spot x carry_bps / 10000 (T in years of 365 days).
+        Fails closed: /healthz 503 and /price 502 when no spot price can be produced.
+
+        Variables:
+          FAIR_ANCHOR_LISTEN_ADDR                  listen address [default: :$PORT, else :8090]
+          FAIR_ANCHOR_API_BASE_URL                 markets-service base URL (required)
+          FAIR_ANCHOR_TIMEOUT_MS                   timeout of one upstream request in ms [default: 1500]
+          FAIR_ANCHOR_SPOT_SYMBOL                  spot market [default: USDCcNGN-SPOT]
+          FAIR_ANCHOR_FUTURES_SYMBOL               futures market served by default [default: USDCcNGN-APR30-2026]
+          FAIR_ANCHOR_EXPIRY_UTC                   futures expiry, RFC 3339 [default: 2026-04-30T00:00:00Z]
+          FAIR_ANCHOR_RATE_APR                     carry rate per year [default: 0]
+          FAIR_ANCHOR_CARRY_ABS                    absolute carry added [default: 0]
+          FAIR_ANCHOR_CARRY_BPS                    carry in bps of spot [default: 0]
+          FAIR_ANCHOR_MAX_SPOT_AGE_SECONDS         oldest last trade usable as spot, 0 = any [default: 300]
+          FAIR_ANCHOR_ALLOW_ANY_MARKET             serve any market symbol [default: false]
+          FAIR_ANCHOR_GUARDED_FALLBACK_ENABLED     serve a fixed spot when nothing else works (degraded) [default: false]
+          FAIR_ANCHOR_GUARDED_FALLBACK_SPOT_PRICE  that spot price (> 0 when enabled) [default: 0]
+          FAIR_ANCHOR_STRAILS_API_URL              StablesRail API (optional spot source) [default: (off)]
+          FAIR_ANCHOR_STRAILS_API_KEY              StablesRail API key (secret) [default: (none)]
+          FAIR_ANCHOR_STRAILS_PAIR                 StablesRail pair [default: CNGN-USDC]
+
+        """;
 }

@@ -262,7 +262,7 @@ public sealed class CycleRunner
                 string.Join(",", d.Cancels.Select(c => $"{c.OrderId}:{c.Reason}:{c.Category}")),
                 string.Join(",", d.Placements.Select(p => $"{p.OrderId}:{p.Size}@{p.Price}")),
                 string.Join(",", d.Fills.Select(f => $"{f.OrderId}:{f.Side.Wire()}:{f.Size}:{f.Source}")),
-                d.Halt?.Reason ?? "", d.DryRun);
+                d.Halt?.Reason ?? "", d.DryRun ? "true" : "false");
         }
     }
 

@@ -1,0 +1,88 @@
+using MarketMaker.Core;
+using MarketMaker.Shell.Cycle;
+using MarketMaker.Shell.Observability;
+using Microsoft.Extensions.Logging;
+
+namespace MarketMaker.Shell.Bot;
+
+/// <summary>
+/// After every cycle: metrics, readiness for /readyz, the running summary, and the soak status line every
+/// MM_SOAK_LOG_INTERVAL_SECONDS.
+/// </summary>
+public sealed class BotObserver : ICycleObserver
+{
+    private readonly BotMetrics _metrics;
+    private readonly ReadinessHolder _readiness;
+    private readonly BotConfig _config;
+    private readonly ILogger _log;
+    private readonly TimeSpan _soakInterval;
+    private readonly Lock _gate = new();
+    private DateTimeOffset? _lastSoak;
+    private RunSummary _summary;
+
+    public BotObserver(BotMetrics metrics, ReadinessHolder readiness, BotConfig config, ILogger log, int soakIntervalSeconds, DateTimeOffset startedAt)
+    {
+        _metrics = metrics;
+        _readiness = readiness;
+        _config = config;
+        _log = log;
+        _soakInterval = TimeSpan.FromSeconds(soakIntervalSeconds);
+        _summary = StatusLines.Start(startedAt, config.OperatorMode);
+    }
+
+    /// <summary>The summary so far (the shutdown line is made from it).</summary>
+    public RunSummary Summary
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _summary;
+            }
+        }
+    }
+
+    /// <summary>Cycles observed.</summary>
+    public long Cycles { get; private set; }
+
+    /// <summary>The last cycle's outcome, for tests and the paper command.</summary>
+    public CycleOutcome? Last { get; private set; }
+
+    public void OnCycle(CycleOutcome outcome)
+    {
+        _metrics.Update(outcome.Snapshot, outcome.Decision, _config);
+        var errors = outcome.SourceErrors.Length
+            + outcome.Cancels.Count(c => !c.Outcome.Ok)
+            + outcome.Placements.Count(p => !p.Outcome.Ok)
+            + (outcome.PersistError is null ? 0 : 1);
+        for (var i = 0; i < errors; i++)
+        {
+            _metrics.RecordError();
+        }
+
+        for (var i = 0; i < outcome.ExternalAnchorFetchFailures; i++)
+        {
+            _metrics.RecordExternalAnchorFetchFailure();
+        }
+
+        _readiness.Set(outcome.Decision.Readiness);
+        string? soak = null;
+        lock (_gate)
+        {
+            _summary = StatusLines.Accumulate(_summary, outcome.Snapshot, outcome.Decision, _config.OperatorMode);
+            Cycles++;
+            Last = outcome;
+            var now = outcome.Decision.Now;
+            if (_soakInterval > TimeSpan.Zero && (_lastSoak is null || now - _lastSoak >= _soakInterval))
+            {
+                _lastSoak = now;
+                soak = StatusLines.Soak(_summary);
+            }
+        }
+
+        if (soak is not null)
+        {
+            _log.LogInformation("soak status {Status}", soak);
+        }
+    }
+}

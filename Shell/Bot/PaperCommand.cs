@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Text;
+using MarketMaker.PaperExchange;
+using MarketMaker.PaperExchange.Participants;
+using MarketMaker.Protocol.Signing;
+using MarketMaker.Shell.Config;
+
+namespace MarketMaker.Shell.Bot;
+
+/// <summary>Options of <c>mm-bot paper</c>.</summary>
+public sealed record PaperCommandOptions
+{
+    public int Port { get; init; } = 8081;
+
+    public int? Seed { get; init; }
+
+    public bool ExchangeOnly { get; init; }
+
+    public string? DatabaseUrl { get; init; }
+
+    public bool Taker { get; init; } = true;
+
+    public static string Usage =>
+        """
+        Usage: mm-bot paper [--port N] [--seed N] [--exchange-only] [--database-url URL] [--no-taker]
+
+        Starts the paper exchange (a markets-service look-alike on 127.0.0.1, with a matcher, a balance ledger,
+        a JSON-RPC endpoint for balances and the oracle, seeded resting orders and a simulated taker) and the bot
+        quoting USDCcNGN-SPOT against it, in one process. No real funds: the bot's key is generated for the run.
+
+          --port N             exchange API port (default 8081; 0 = any free port). The bot's /metrics stays on MM_METRICS_ADDR.
+          --seed N             makes the run repeatable (the taker's random walk and the bot's key)
+          --exchange-only      run only the exchange, for a bot started separately with `mm-bot run`
+          --database-url URL   keep the exchange's orders in this PostgreSQL (markets-service schema); the bot then
+                               reads its live orders from it exactly as in production. Default: in memory.
+          --no-taker           no simulated taker flow
+
+        Strategy and risk variables (MM_HALF_SPREAD_BPS, MM_ORDER_SIZE, MM_RECORD_FILE, ...) are honoured; the
+        connection and identity variables are set by the command. Ctrl-C prints the shutdown summary.
+        """;
+
+    /// <summary>Parses the arguments after <c>paper</c>; null with <paramref name="error"/> on a bad argument.</summary>
+    public static PaperCommandOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        var o = new PaperCommandOptions();
+        error = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            string? Value()
+            {
+                if (i + 1 < args.Count)
+                {
+                    return args[++i];
+                }
+
+                return null;
+            }
+
+            switch (args[i])
+            {
+                case "--port":
+                    if (!int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+                    {
+                        error = "--port needs a TCP port number (0-65535)";
+                        return null;
+                    }
+
+                    o = o with { Port = port };
+                    break;
+                case "--seed":
+                    if (!int.TryParse(Value(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed))
+                    {
+                        error = "--seed needs an integer";
+                        return null;
+                    }
+
+                    o = o with { Seed = seed };
+                    break;
+                case "--exchange-only":
+                    o = o with { ExchangeOnly = true };
+                    break;
+                case "--no-taker":
+                    o = o with { Taker = false };
+                    break;
+                case "--database-url":
+                    var url = Value();
+                    if (string.IsNullOrWhiteSpace(url))
+                    {
+                        error = "--database-url needs a PostgreSQL URL or Npgsql connection string";
+                        return null;
+                    }
+
+                    if (!Config.DatabaseUrl.TryParse(url, out _, out var why))
+                    {
+                        error = "--database-url " + why;
+                        return null;
+                    }
+
+                    o = o with { DatabaseUrl = url };
+                    break;
+                default:
+                    error = $"unknown argument \"{args[i]}\"";
+                    return null;
+            }
+        }
+
+        return o;
+    }
+}
+
+/// <summary><c>mm-bot paper</c>: the paper exchange and the bot in one process.</summary>
+public static class PaperCommand
+{
+    public const string BotSubaccount = "10";
+    public const decimal FairPrice = 1600m;
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct, BotHandle? handle = null, Action<PaperExchangeHost>? onExchange = null)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            await stdout.WriteAsync(PaperCommandOptions.Usage);
+            return BotProcess.ExitOk;
+        }
+
+        var options = PaperCommandOptions.Parse(args, out var error);
+        if (options is null)
+        {
+            await stderr.WriteLineAsync("mm-bot paper: " + error);
+            await stderr.WriteLineAsync("run `mm-bot paper --help` for the options");
+            return BotProcess.ExitConfigError;
+        }
+
+        // A throwaway key: derived from the seed (repeatable runs) or random. It exists only in this process.
+        var keyHex = options.Seed is { } s
+            ? Convert.ToHexString(Keccak.Hash(Encoding.UTF8.GetBytes("mm-bot paper key " + s.ToString(CultureInfo.InvariantCulture))))
+            : Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var key = EthKey.Parse(keyHex);
+        var exchangeOptions = new PaperExchangeOptions
+        {
+            Port = options.Port,
+            Seed = options.Seed ?? Environment.TickCount,
+            DatabaseConnectionString = options.DatabaseUrl is { } u && Config.DatabaseUrl.TryParse(u, out var parsed, out _) ? parsed!.ConnectionString : null,
+            Funding =
+            [
+                AccountFunding.Spot(System.Numerics.BigInteger.Parse(BotSubaccount, CultureInfo.InvariantCulture), 500m, 2_000_000m),
+            ],
+            TakerFlow = new TakerFlowOptions { Enabled = options.Taker, FairPrice = FairPrice, Interval = TimeSpan.FromSeconds(3), MinSize = 1m, MaxSize = 20m },
+        };
+
+        PaperExchangeHost exchange;
+        try
+        {
+            exchange = await PaperExchangeHost.StartAsync(exchangeOptions, ct);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidOperationException or System.Net.Sockets.SocketException or Npgsql.NpgsqlException)
+        {
+            await stderr.WriteLineAsync($"mm-bot paper: cannot start the paper exchange: {ex.Message}");
+            return BotProcess.ExitRuntimeError;
+        }
+
+        await using (exchange)
+        {
+            onExchange?.Invoke(exchange);
+
+            // Resting liquidity of another participant, so the market has a mid from the first cycle.
+            foreach (var (side, price) in new[] { ("buy", FairPrice * 0.99375m), ("sell", FairPrice * 1.00625m) })
+            {
+                await exchange.Seeder.PlaceAsync(SeedFor(exchange, side, price), ct);
+            }
+
+            await stdout.WriteLineAsync($"paper exchange: API {exchange.ApiUrl}  RPC {exchange.RpcUrl}  admin {exchange.AdminUrl}  chain {exchange.ChainId}  store {(options.DatabaseUrl is null ? "memory" : "postgres")}");
+            await stdout.WriteLineAsync($"paper exchange: seeded a bid at {FairPrice * 0.99375m} and an ask at {FairPrice * 1.00625m}; taker flow {(options.Taker ? "on" : "off")}");
+            await stdout.WriteLineAsync($"paper exchange: generated a throwaway key for this run only (no real funds): owner {key.Address}, subaccount {BotSubaccount}");
+            await stdout.FlushAsync(ct);
+            if (options.ExchangeOnly)
+            {
+                await stdout.WriteLineAsync("exchange only: start the bot with MM_API_BASE_URL=" + exchange.ApiUrl + " MM_RPC_URL=" + exchange.RpcUrl + " and a database URL (use --database-url to share the orders table)");
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                return BotProcess.ExitOk;
+            }
+
+            var botEnv = new Dictionary<string, string>(env, StringComparer.Ordinal)
+            {
+                ["MM_API_BASE_URL"] = exchange.ApiUrl,
+                ["MM_RPC_URL"] = exchange.RpcUrl,
+                ["MM_CHAIN_ID"] = exchange.ChainId.ToString(CultureInfo.InvariantCulture),
+                ["MM_MATCHING_ADDRESS"] = exchange.Addresses.Matching,
+                ["MM_TRADE_MODULE_ADDRESS"] = exchange.Addresses.TradeModule,
+                ["MM_SUBACCOUNTS_ADDRESS"] = exchange.Addresses.SubAccounts,
+                ["MM_OWNER_PRIVATE_KEY"] = keyHex,
+                ["MM_SUBACCOUNT_ID"] = BotSubaccount,
+                ["MM_MARKET_SYMBOL"] = "USDCcNGN-SPOT",
+            };
+            botEnv.Remove("MM_SIGNER_PRIVATE_KEY");
+            botEnv.Remove("MM_SIGNER_ADDRESS");
+            botEnv.Remove("MM_OWNER_ADDRESS");
+            botEnv.Remove("MM_RECIPIENT_ID");
+            botEnv.Remove("DATABASE_URL");
+            botEnv.TryAdd("MM_STATE_FILE", ".mm-bot-paper-state.json");
+            botEnv.TryAdd("MM_SOAK_LOG_INTERVAL_SECONDS", "30");
+            botEnv.TryAdd("MM_POLL_INTERVAL_MS", "1000");
+            botEnv.TryAdd("MM_STALE_MARKET_DATA_TIMEOUT_SECONDS", "15");
+            botEnv.TryAdd("MM_STALE_BALANCE_TIMEOUT_SECONDS", "15");
+            WiringOverrides? overrides = null;
+            if (options.DatabaseUrl is { } db)
+            {
+                botEnv["MM_DATABASE_URL"] = db;
+            }
+            else
+            {
+                // Never connected: the live orders come from the exchange's own store (below).
+                botEnv["MM_DATABASE_URL"] = "postgres://paper@127.0.0.1:1/in-memory-paper-store";
+                var store = exchange.Store;
+                var owner = key.Address.ToLowerInvariant();
+                overrides = new WiringOverrides(market => new PaperStoreLiveOrders(store, market, owner, BotSubaccount));
+            }
+
+            return await BotProcess.RunFromEnvironmentAsync(botEnv, stdout, stderr, ct, overrides, handle);
+        }
+    }
+
+    private static SeedOrder SeedFor(PaperExchangeHost exchange, string traderSide, decimal price)
+    {
+        var market = exchange.Markets.BySymbol(PaperExchange.Markets.MarketDefinition.SpotSymbol)!;
+        var (side, limit, amount) = InternalOrders.FromTraderView(market, traderSide, price, 500m);
+        return new SeedOrder
+        {
+            Market = market.Symbol,
+            Side = side,
+            LimitPrice = limit,
+            DesiredAmount = amount,
+            Expiry = DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeSeconds(),
+        };
+    }
+}
