@@ -155,19 +155,19 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_halt_reason_series_follows_the_current_halt_only()
+    public async Task The_halt_reason_series_is_one_for_the_current_halt_only()
     {
         var snapshot = Samples.Snapshot();
         var config = new BotConfig();
         metrics.Update(snapshot, Samples.Decision(halt: new Halt(HaltReasons.KillSwitchActive, "", CancelCategory.KillSwitch)), config);
         metrics.Update(snapshot, Samples.Decision(halt: new Halt(HaltReasons.QuoteAgeExceeded, "", CancelCategory.RiskTriggered)), config);
         var text = await MetricsText();
-        Assert.Null(Value(text, "mm_bot_halt_reason{reason=\"kill switch active\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_halt_reason{reason=\"kill switch active\"}"));
         Assert.Equal(1, Value(text, "mm_bot_halt_reason{reason=\"quote age exceeded\"}"));
 
         metrics.Update(snapshot, Samples.Decision(metrics: Samples.Metrics(quoteAge: null)), config);
         text = await MetricsText();
-        Assert.DoesNotContain("mm_bot_halt_reason{", text, StringComparison.Ordinal);
+        Assert.All(HaltReasons.All, r => Assert.Equal(0, Value(text, $"mm_bot_halt_reason{{reason=\"{r}\"}}")));
         Assert.Equal(0, Value(text, "mm_bot_halted"));
         Assert.Equal(1, Value(text, "mm_bot_ready"));
         Assert.Equal(0, Value(text, "mm_bot_quote_age_seconds"));

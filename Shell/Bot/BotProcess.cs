@@ -30,7 +30,36 @@ public sealed class BotHandle
     /// <summary>Completes after the first cycle ran.</summary>
     public Task FirstCycle => _firstCycle.Task;
 
-    internal void CycleDone() => _firstCycle.TrySetResult(true);
+    /// <summary>The most recent cycle outcomes, oldest first (at most <see cref="HistoryLimit"/>).</summary>
+    public IReadOnlyList<CycleOutcome> History
+    {
+        get
+        {
+            lock (_history)
+            {
+                return [.. _history];
+            }
+        }
+    }
+
+    /// <summary>How many outcomes <see cref="History"/> keeps.</summary>
+    public int HistoryLimit { get; init; } = 2000;
+
+    private readonly Queue<CycleOutcome> _history = new();
+
+    internal void CycleDone(CycleOutcome outcome)
+    {
+        lock (_history)
+        {
+            _history.Enqueue(outcome);
+            while (_history.Count > HistoryLimit)
+            {
+                _history.Dequeue();
+            }
+        }
+
+        _firstCycle.TrySetResult(true);
+    }
 }
 
 /// <summary>
@@ -235,7 +264,7 @@ public static class BotProcess
         public void OnCycle(CycleOutcome outcome)
         {
             inner.OnCycle(outcome);
-            handle.CycleDone();
+            handle.CycleDone(outcome);
         }
     }
 }

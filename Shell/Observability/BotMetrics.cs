@@ -56,6 +56,12 @@ public sealed class BotMetrics
             dependencyStale.WithLabels(dependency).Set(0);
         }
 
+        // Every halt reason is published (0), so the series exists before the first halt.
+        foreach (var reason in HaltReasons.All)
+        {
+            haltReason.WithLabels(reason).Set(0);
+        }
+
         foreach (var mode in Modes)
         {
             operatorMode.WithLabels(mode.Wire()).Set(0);
@@ -198,7 +204,7 @@ public sealed class BotMetrics
             var reason = decision.Halt?.Reason;
             if (currentHaltReason is not null && currentHaltReason != reason)
             {
-                haltReason.RemoveLabelled(currentHaltReason);
+                haltReason.WithLabels(currentHaltReason).Set(0);
             }
 
             if (!string.IsNullOrEmpty(reason))
