@@ -95,10 +95,10 @@ public sealed class PaperStack : IAsyncDisposable
     }
 
     /// <summary>Our resting orders per trader side, read from the public <c>GET /v1/book</c> (engine view, translated by the id).</summary>
-    public async Task<(List<string> Bids, List<string> Asks)> BotOrdersAsync()
+    public async Task<(List<string> Bids, List<string> Asks)> BotOrdersAsync(string symbol = PaperCommandMarket)
     {
         using var http = new HttpClient();
-        var book = await http.GetFromJsonAsync<JsonElement>($"{Exchange.ApiUrl}/v1/book?symbol={PaperCommandMarket}");
+        var book = await http.GetFromJsonAsync<JsonElement>($"{Exchange.ApiUrl}/v1/book?symbol={symbol}");
         var bids = new List<string>();
         var asks = new List<string>();
         foreach (var list in new[] { "bids", "asks" })
