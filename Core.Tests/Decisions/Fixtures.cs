@@ -49,6 +49,40 @@ internal static class F
 
     /// <summary>Structural form of a decision for equality checks (records holding arrays compare by reference).</summary>
     public static string Canonical(Decision d) => JsonSerializer.Serialize(d, Json);
+
+    /// <summary>The next snapshot after a decision was applied: its cancels gone, its placements live and in the book, every clock moved by <paramref name="dt"/>.</summary>
+    public static Snapshot Applied(Snapshot s, Decision d, TimeSpan dt)
+    {
+        var canceled = d.Cancels.Select(c => c.OrderId).ToHashSet(StringComparer.Ordinal);
+        var placed = d.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce.ToString(CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, s.Now)).ToList();
+        var live = (s.Orders.Value?.Items ?? []).Where(o => !canceled.Contains(o.OrderId)).Concat(placed).ToImmutableArray();
+        var data = s.MarketData.Value ?? MarketData.Empty;
+        var bids = data.Bids.Where(b => !canceled.Contains(b.OrderId))
+            .Concat(placed.Where(p => p.Side == Side.Buy).Select(p => new BookOrder(p.OrderId, F.Us, p.Side, p.Price, p.Remaining, p.CreatedAt)))
+            .OrderByDescending(b => b.Price).ToImmutableArray();
+        var asks = data.Asks.Where(b => !canceled.Contains(b.OrderId))
+            .Concat(placed.Where(p => p.Side == Side.Sell).Select(p => new BookOrder(p.OrderId, F.Us, p.Side, p.Price, p.Remaining, p.CreatedAt)))
+            .OrderBy(b => b.Price).ToImmutableArray();
+        DateTimeOffset? Shift(DateTimeOffset? t) => t?.Add(dt);
+        Input<T> ShiftInput<T>(Input<T> i)
+            where T : class => i with { FetchedAt = Shift(i.FetchedAt) };
+        return s with
+        {
+            Now = s.Now + dt,
+            MarketData = ShiftInput(s.MarketData) with
+            {
+                Value = s.MarketData.Value is null ? null : new MarketData(bids, asks, [.. data.Trades.Select(t => t with { CreatedAt = t.CreatedAt + dt })]),
+            },
+            Orders = ShiftInput(s.Orders) with { Value = new LiveOrders([.. live.Select(o => o with { CreatedAt = o.CreatedAt + dt })]) },
+            Balances = ShiftInput(s.Balances),
+            Anchor = ShiftInput(s.Anchor) with { Value = s.Anchor.Value is { } a ? a with { ObservedAt = a.ObservedAt + dt } : null },
+            ExternalAnchor = ShiftInput(s.ExternalAnchor) with { Value = s.ExternalAnchor.Value is { } e ? e with { ObservedAt = e.ObservedAt + dt } : null },
+        };
+    }
+
+    /// <summary>A generated input as JSON, so a shrunk counterexample can be read and turned into an example test.</summary>
+    public static string Describe(Snapshot s, BotState state, BotConfig c) =>
+        JsonSerializer.Serialize(new { Snapshot = s, State = state, Config = c }, Json);
 }
 
 /// <summary>A readable builder for one snapshot: other participants quote 1595 / 1605 by default.</summary>

@@ -181,4 +181,16 @@ public sealed class SyncTests
         var bidOnly = noBase.WithLive(F.Own(Side.Buy, 1596m, nonce: 1000)).At(F.T0.AddSeconds(31)).Decide(cfg with { OperatorMode = OperatorMode.BidOnly }, first.NextState);
         Assert.True(bidOnly.Readiness.Ready, bidOnly.Readiness.Reason);
     }
+    [Fact]
+    public void A_kept_ladder_order_never_ends_up_out_of_rank_so_the_next_cycle_is_quiet()
+    {
+        // Ladder bids 1596 / 1595.04 / 1594.08 (sizes 100 / 150 / 225); our bid at 1594 is within the 18 bps threshold of
+        // level 0, but the new level 1 and 2 quotes would rank above it and be paired with the wrong sizes next cycle.
+        var cfg = F.Config with { QuoteLevels = 3, LevelSpreadStepBps = 6m, LevelSizeMult = 1.5m, CancelStaleOrderThresholdBps = 18m, MaxCancelsPerMinute = 0 };
+        var scene = Scene.Default with { Balances = new Balances(1000m, 5_000_000m) };
+        var first = scene.WithLive(F.Own(Side.Buy, 1594m, nonce: 1000)).Decide(cfg with { MaxLongInventory = 2000m });
+        var second = Decider.Decide(F.Applied(scene.WithLive(F.Own(Side.Buy, 1594m, nonce: 1000)).Build(), first, TimeSpan.FromSeconds(6)), first.NextState, cfg with { MaxLongInventory = 2000m });
+        Assert.Empty(second.Cancels);
+        Assert.Empty(second.Placements);
+    }
 }
