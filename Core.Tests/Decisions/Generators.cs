@@ -48,8 +48,8 @@ internal static class Generators
     /// <summary>Orders of other participants (and sometimes our own) around a mid; a side may be empty, the book may be crossed.</summary>
     public static Gen<(ImmutableArray<BookOrder> Bids, ImmutableArray<BookOrder> Asks)> Book(decimal mid, MarketSpec market, DateTimeOffset now) =>
         from spreadBps in Gen.Frequency((1, Gen.Choose(-30, 0)), (6, Gen.Choose(1, 300)))
-        from bidCount in Gen.Frequency((1, Gen.Constant(0)), (5, Gen.Choose(1, 4)))
-        from askCount in Gen.Frequency((1, Gen.Constant(0)), (5, Gen.Choose(1, 4)))
+        from bidCount in Gen.Frequency((1, Gen.Constant(0)), (10, Gen.Choose(1, 4)))
+        from askCount in Gen.Frequency((1, Gen.Constant(0)), (10, Gen.Choose(1, 4)))
         from bidGaps in Gen.Choose(0, 200).ArrayOf(bidCount)
         from askGaps in Gen.Choose(0, 200).ArrayOf(askCount)
         from ownerBits in Gen.Choose(0, 255)
@@ -72,8 +72,8 @@ internal static class Generators
 
     public static Gen<Balances> Balance(MarketSpec market) =>
         market.IsSpot
-            ? from b in Gen.Frequency((1, Gen.Constant(0m)), (8, Dec(0, 150_000, 2))) from q in Gen.Frequency((1, Gen.Constant(0m)), (8, Dec(0, 400_000_000, 2))) select new Balances(b, q)
-            : from b in Dec(-800_000, 800_000, 3) from q in Gen.Frequency((1, Gen.Constant(0m)), (8, Dec(0, 200_000_000, 2))) select new Balances(b, q);
+            ? from b in Gen.Frequency((1, Gen.Constant(0m)), (8, Dec(0, 80_000, 2))) from q in Gen.Frequency((1, Gen.Constant(0m)), (8, Dec(0, 400_000_000, 2))) select new Balances(b, q)
+            : from b in Dec(-500_000, 500_000, 3) from q in Gen.Frequency((1, Gen.Constant(0m)), (8, Dec(0, 200_000_000, 2))) select new Balances(b, q);
 
     /// <summary>Live orders: mostly ours near the mid, sometimes partly filled, matching, or not ours / malformed.</summary>
     public static Gen<ImmutableArray<LiveOrder>> Live(decimal mid, MarketSpec market, DateTimeOffset now, decimal orderSize) =>
@@ -108,7 +108,7 @@ internal static class Generators
         from size in Gen.Elements(0.001m, 0.5m, 1m, 10m, 100m, 250m, 500m)
         from maxLong in Gen.Frequency((1, Dec(0, 500, 0)), (4, Dec(500, 3000, 0)))
         from maxShort in Gen.Frequency((1, Dec(-500, 0, 0)), (4, Dec(-3000, -500, 0)))
-        from maxNet in ZeroOr(Dec(1, 1500, 0), 3)
+        from maxNet in ZeroOr(Dec(200, 1500, 0), 3)
         from notional in ZeroOr(Dec(100_000, 2_000_000, 0), 3)
         from levels in Gen.Frequency((3, Gen.Constant(1)), (1, Gen.Choose(2, 3)))
         from step in Dec(1, 50, 0)
@@ -175,7 +175,7 @@ internal static class Generators
 
     public static Gen<BotState> State(DateTimeOffset now, bool running) =>
         from startup in Gen.Frequency((running ? 0 : 1, Gen.Constant(true)), (4, Gen.Constant(false)))
-        from windowSize in Gen.Choose(0, 35)
+        from windowSize in Gen.Frequency((6, Gen.Choose(0, 5)), (1, Gen.Choose(6, 35)))
         from window in Gen.Choose(0, 90_000).ArrayOf(windowSize)
         from lastQuote in Gen.Frequency((2, Gen.Constant<int?>(null)), (1, Gen.Choose(0, 20_000).Select(v => (int?)v)))
         from nonceAhead in Gen.Frequency((3, Gen.Constant(0L)), (1, Gen.Choose(0, 1_000_000).Select(v => (long)v)))
