@@ -189,6 +189,10 @@ public sealed class SyncTests
         var cfg = F.Config with { QuoteLevels = 3, LevelSpreadStepBps = 6m, LevelSizeMult = 1.5m, CancelStaleOrderThresholdBps = 18m, MaxCancelsPerMinute = 0 };
         var scene = Scene.Default with { Balances = new Balances(1000m, 5_000_000m) };
         var first = scene.WithLive(F.Own(Side.Buy, 1594m, nonce: 1000)).Decide(cfg with { MaxLongInventory = 2000m });
+        var rank = Assert.Single(first.Cancels);
+        Assert.Equal(("ladder_rank", CancelCategory.ReplaceDriven), (rank.Reason, rank.Category));
+        Assert.Equal([1596m, 1595.04m, 1594.08m], first.Placements.Where(p => p.Side == Side.Buy).Select(p => p.Price));
+        Assert.Empty(first.NextState.CancelWindow); // not rate-limited
         var second = Decider.Decide(F.Applied(scene.WithLive(F.Own(Side.Buy, 1594m, nonce: 1000)).Build(), first, TimeSpan.FromSeconds(6)), first.NextState, cfg with { MaxLongInventory = 2000m });
         Assert.Empty(second.Cancels);
         Assert.Empty(second.Placements);
