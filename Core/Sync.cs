@@ -47,6 +47,18 @@ internal static class Sync
             changed = KeepRank(slots) | NoCrossing(slots);
         }
 
+        // An order the matcher holds cannot be canceled: a new quote that would cross it waits for a later cycle, so our
+        // bid stays strictly below our ask (the matcher has no self-trade prevention).
+        var matching = slots.Where(s => s.Action == SlotAction.Keep && s.Order is { Matching: true }).Select(s => s.Order!).ToList();
+        for (var i = 0; i < slots.Count && matching.Count > 0; i++)
+        {
+            if (slots[i] is { Action: SlotAction.Place or SlotAction.Replace, Target: { } t } slot
+                && matching.Any(m => m.Side != t.Side && (t.Side == Side.Buy ? t.Price >= m.Price : t.Price <= m.Price)))
+            {
+                slots[i] = slot with { Action = slot.Action == SlotAction.Place ? SlotAction.Keep : SlotAction.Cancel };
+            }
+        }
+
         var cancels = slots
             .Where(s => s.Action is SlotAction.Cancel or SlotAction.Replace)
             .Select(s => new CancelAction(s.Order!.OrderId, s.Order.Nonce, s.Order.Side, s.Reason, CancelCategory.ReplaceDriven))

@@ -197,4 +197,17 @@ public sealed class SyncTests
         Assert.Empty(second.Cancels);
         Assert.Empty(second.Placements);
     }
+    [Fact]
+    public void A_new_quote_that_would_cross_our_matching_order_waits()
+    {
+        // Our ask at 1596 is being matched (cannot be canceled); the new bid at 1596 would cross it and is not placed.
+        var matchingAsk = F.Own(Side.Sell, 1596m, nonce: 1001, matching: true);
+        var d = Scene.Default.WithLive(matchingAsk).Decide();
+        Assert.Empty(d.Cancels);
+        Assert.Empty(d.Placements);
+
+        // Once it is no longer matching it is replaced and the bid goes out.
+        var later = Scene.Default.WithLive(matchingAsk with { Matching = false }).Decide();
+        Assert.Equal([(Side.Buy, 1596m), (Side.Sell, 1604m)], later.Placements.Select(p => (p.Side, p.Price)));
+    }
 }
