@@ -55,6 +55,41 @@ public sealed class DeciderProperties
     }
 
     [Fact]
+    public void Our_resting_quotes_after_a_decision_never_cross_each_other()
+    {
+        var checkedCases = 0;
+        Check(Generators.Cases(), c =>
+        {
+            var managed = (c.Snapshot.Orders.Value?.Items ?? []).Where(o => o.OrderId.StartsWith(c.Config.ManagedPrefix, StringComparison.Ordinal)).ToList();
+            if (Crossed(managed.Select(o => (o.Side, o.Price))))
+            {
+                return true; // the exchange would have matched them already
+            }
+
+            var d = c.Decide();
+            var canceled = d.Cancels.Select(x => x.OrderId).ToHashSet(StringComparer.Ordinal);
+            var resting = managed.Where(o => !canceled.Contains(o.OrderId)).Select(o => (o.Side, o.Price))
+                .Concat(d.Placements.Select(p => (p.Side, p.Price))).ToList();
+            checkedCases += d.Placements.IsEmpty || managed.Count == 0 ? 0 : 1;
+            if (!Crossed(resting))
+            {
+                return true;
+            }
+
+            throw new InvalidOperationException($"{Actions(d)} live=[{string.Join(", ", managed.Select(o => $"{o.Side} {o.Price} matching={o.Matching}"))}]");
+        });
+        Assert.True(checkedCases > 150, $"only {checkedCases} cases checked");
+    }
+
+    private static bool Crossed(IEnumerable<(Side Side, decimal Price)> quotes)
+    {
+        var list = quotes.ToList();
+        var bid = list.Where(q => q.Side == Side.Buy).Select(q => (decimal?)q.Price).Max();
+        var ask = list.Where(q => q.Side == Side.Sell).Select(q => (decimal?)q.Price).Min();
+        return bid is { } b && ask is { } a && b >= a;
+    }
+
+    [Fact]
     public void No_target_crosses_another_participants_best_price()
     {
         var checkedCases = 0;
