@@ -11,6 +11,7 @@ internal sealed class CycleContext
         State = state;
         Config = config;
         Now = snapshot.Now;
+        managedPrefix = config.ManagedPrefix;
         Market = snapshot.Market;
         var data = snapshot.MarketData.Value ?? MarketData.Empty;
         Data = data;
@@ -65,7 +66,9 @@ internal sealed class CycleContext
     public bool MarketDataStale { get; }
     public bool BalancesStale { get; }
 
-    public bool IsManaged(string orderId) => orderId.StartsWith(Config.ManagedPrefix, StringComparison.Ordinal);
+    private readonly string managedPrefix;
+
+    public bool IsManaged(string orderId) => orderId.StartsWith(managedPrefix, StringComparison.Ordinal);
 
     public bool IsProtected(string orderId) =>
         Config.ProtectedOrderIdPrefixes.Any(p => p.Length > 0 && orderId.StartsWith(p, StringComparison.OrdinalIgnoreCase));

@@ -35,7 +35,12 @@ internal static class FillAccounting
                         fills.Add(new Fill(tracked.OrderId, tracked.Side, delta, now.Remaining > 0, "order_state"));
                     }
 
-                    orders[tracked.OrderId] = tracked with { Remaining = now.Remaining, Size = now.Size, Counted = Math.Max(filled, tracked.Counted) };
+                    var counted = Math.Max(filled, tracked.Counted);
+                    if (now.Remaining != tracked.Remaining || now.Size != tracked.Size || counted != tracked.Counted)
+                    {
+                        orders[tracked.OrderId] = tracked with { Remaining = now.Remaining, Size = now.Size, Counted = counted };
+                    }
+
                     continue;
                 }
 
@@ -70,7 +75,8 @@ internal static class FillAccounting
 
         var seen = tracker.SeenTradeIds.ToBuilder();
         var primed = tracker.Primed;
-        if (ctx.Snapshot.MarketData.Value is { } data)
+        // In the steady state every trade was seen before: then there is nothing to sort or count.
+        if (ctx.Snapshot.MarketData.Value is { } data && (!primed || HasUnseen(data.Trades, tracker.SeenTradeIds)))
         {
             foreach (var trade in data.Trades.OrderBy(t => t.TradeId))
             {
@@ -117,6 +123,19 @@ internal static class FillAccounting
             LastFillAt = result.IsEmpty ? tracker.LastFillAt : ctx.Now,
         };
         return new FillResult(result, next, inventoryDelta);
+    }
+
+    private static bool HasUnseen(ImmutableArray<Trade> trades, ImmutableSortedSet<long> seen)
+    {
+        foreach (var trade in trades)
+        {
+            if (!seen.Contains(trade.TradeId))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Follows the orders this decision places, so their fills are seen even if they fill before the next look.</summary>

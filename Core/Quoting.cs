@@ -103,6 +103,11 @@ internal static class Quoting
         {
             bidReason = SuppressionReasons.MinOrderSizeNotMet;
         }
+        else if (bidCrosses)
+        {
+            // Before the capacity checks: a bid the passive guard pushed to a non-positive price has no capacity either.
+            bidReason = SuppressionReasons.WouldCrossBook;
+        }
         else if (quoteForBids <= 0 || maxBid < minSize || bidSize < minSize)
         {
             bidReason = SuppressionReasons.InsufficientQuoteCapacity;
@@ -110,10 +115,6 @@ internal static class Quoting
         else if (inventory + bidSize > effLong)
         {
             bidReason = SuppressionReasons.MaxLongInventory;
-        }
-        else if (bidCrosses)
-        {
-            bidReason = SuppressionReasons.WouldCrossBook;
         }
 
         string? askReason = null;

@@ -12,6 +12,8 @@ internal sealed record SyncPlan(
 internal static class Sync
 {
     public static readonly TimeSpan CancelWindow = TimeSpan.FromSeconds(60);
+    public const string CrossingOwnQuotes = "crossing_own_quotes";
+    public const string LadderRank = "ladder_rank";
 
     private enum SlotAction
     {
@@ -39,7 +41,76 @@ internal static class Sync
             }
         }
 
-        // A new quote must never cross one of our own resting quotes (the matcher has no self-trade prevention).
+        // Settle until nothing changes: a fix for one rule can create a new quote that another kept order conflicts with.
+        for (var changed = true; changed;)
+        {
+            changed = KeepRank(slots) | NoCrossing(slots);
+        }
+
+        // An order the matcher holds cannot be canceled: a new quote that would cross it waits for a later cycle, so our
+        // bid stays strictly below our ask (the matcher has no self-trade prevention).
+        var matching = slots.Where(s => s.Action == SlotAction.Keep && s.Order is { Matching: true }).Select(s => s.Order!).ToList();
+        for (var i = 0; i < slots.Count && matching.Count > 0; i++)
+        {
+            if (slots[i] is { Action: SlotAction.Place or SlotAction.Replace, Target: { } t } slot
+                && matching.Any(m => m.Side != t.Side && (t.Side == Side.Buy ? t.Price >= m.Price : t.Price <= m.Price)))
+            {
+                slots[i] = slot with { Action = slot.Action == SlotAction.Place ? SlotAction.Keep : SlotAction.Cancel };
+            }
+        }
+
+        var cancels = slots
+            .Where(s => s.Action is SlotAction.Cancel or SlotAction.Replace)
+            .Select(s => new CancelAction(s.Order!.OrderId, s.Order.Nonce, s.Order.Side, s.Reason, CancelCategory.ReplaceDriven))
+            .ToImmutableArray();
+        var toPlace = slots
+            .Where(s => s.Action is SlotAction.Place or SlotAction.Replace && s.Target is not null)
+            .Select(s => s.Target!)
+            .ToImmutableArray();
+        // A suppressed replace that another rule replaced after all is not reported as kept.
+        var kept = suppressed.Where(x => !cancels.Any(c => c.OrderId == x.OrderId)).ToImmutableArray();
+        return new SyncPlan(cancels, toPlace, kept, slots.Count(s => s.Counted));
+    }
+
+    /// <summary>
+    /// A kept order must keep its rank among the quotes of its side after this cycle: a new quote of a deeper level
+    /// that would rank ahead of it, or a new quote of a shallower level that would not, would make the next cycle pair
+    /// the ladder differently and replace again (every cycle). Such a kept order is replaced now (not rate-limited).
+    /// </summary>
+    private static bool KeepRank(List<Slot> slots)
+    {
+        var changed = false;
+        foreach (var side in new[] { Side.Buy, Side.Sell })
+        {
+            var sideSlots = slots.Select((s, i) => (Slot: s, Index: i)).Where(x => (x.Slot.Order?.Side ?? x.Slot.Target?.Side) == side).ToList();
+            for (var a = 0; a < sideSlots.Count; a++)
+            {
+                var (slot, index) = sideSlots[a];
+                if (slot.Action != SlotAction.Keep || slot.Order is not { Matching: false } kept || slot.Target is null)
+                {
+                    continue;
+                }
+
+                bool Better(decimal x, decimal y) => side == Side.Buy ? x > y : x < y;
+                var outOfRank = sideSlots.Where((other, b) => b != a
+                    && other.Slot.Action is SlotAction.Place or SlotAction.Replace && other.Slot.Target is { } t
+                    && (b > a ? Better(t.Price, kept.Price) : !Better(t.Price, kept.Price))).Any();
+                if (outOfRank)
+                {
+                    slots[index] = slot with { Action = SlotAction.Replace, Reason = LadderRank, Counted = false };
+                    sideSlots[a] = (slots[index], index);
+                    changed = true;
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>A new quote must never cross one of our own resting quotes (the matcher has no self-trade prevention).</summary>
+    private static bool NoCrossing(List<Slot> slots)
+    {
+        var changed = false;
         for (var i = 0; i < slots.Count; i++)
         {
             var slot = slots[i];
@@ -53,20 +124,13 @@ internal static class Sync
             if (crossed && !kept.Matching)
             {
                 slots[i] = slot.Target is null
-                    ? slot with { Action = SlotAction.Cancel, Reason = "crossing_own_quotes" }
-                    : slot with { Action = SlotAction.Replace, Reason = "crossing_own_quotes" };
+                    ? slot with { Action = SlotAction.Cancel, Reason = CrossingOwnQuotes }
+                    : slot with { Action = SlotAction.Replace, Reason = CrossingOwnQuotes };
+                changed = true;
             }
         }
 
-        var cancels = slots
-            .Where(s => s.Action is SlotAction.Cancel or SlotAction.Replace)
-            .Select(s => new CancelAction(s.Order!.OrderId, s.Order.Nonce, s.Order.Side, s.Reason, CancelCategory.ReplaceDriven))
-            .ToImmutableArray();
-        var toPlace = slots
-            .Where(s => s.Action is SlotAction.Place or SlotAction.Replace && s.Target is not null)
-            .Select(s => s.Target!)
-            .ToImmutableArray();
-        return new SyncPlan(cancels, toPlace, suppressed.ToImmutable(), slots.Count(s => s.Counted));
+        return changed;
     }
 
     /// <summary>Bids best (highest) first, asks best (lowest) first; ties by time, then id.</summary>
