@@ -179,8 +179,56 @@ internal sealed class Harness
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             var errors = bot is null || bot.ActionErrors.Count == 0 ? "" : "; bot action errors: " + string.Join("; ", bot.ActionErrors.TakeLast(3));
-            throw new ScenarioFailedException($"timed out waiting for {what}; last seen: {seen}{errors}");
+            var last = bot?.Cycles.LastOrDefault() is { } c ? "; bot's last decision: " + DescribeDecision(c) : "";
+            throw new ScenarioFailedException($"timed out waiting for {what}; last seen: {seen}{errors}{last}");
         }
+    }
+
+    /// <summary>
+    /// Runs the cycles of a (re)started bot until its startup reconciliation: the bot defers it while inputs are missing
+    /// or one of its orders is held by the matcher ("matching"). Returns every cycle up to and including that one.
+    /// </summary>
+    public async Task<List<CycleOutcome>> UntilReconciledAsync(BotInstance bot, CancellationToken ct)
+    {
+        var cycles = new List<CycleOutcome>();
+        try
+        {
+            while (true)
+            {
+                var o = await bot.CycleAsync(ct);
+                cycles.Add(o);
+                if (o.Decision.Reconciliation is not null)
+                {
+                    return cycles;
+                }
+
+                await Task.Delay(BotInterval, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            var last = cycles.LastOrDefault()?.Decision;
+            throw new ScenarioFailedException($"the bot made no startup reconciliation in {cycles.Count} cycles (last: {last?.SyncSkipped ?? "no cycle"}; {(cycles.LastOrDefault() is { } c ? DescribeDecision(c) : "")})");
+        }
+    }
+
+    /// <summary>Reference, halt and suppressions of one cycle: why the bot is (not) quoting.</summary>
+    public static string DescribeDecision(CycleOutcome c)
+    {
+        var d = c.Decision;
+        var parts = new List<string>
+        {
+            $"reference {d.ReferencePrice?.ToString(CultureInfo.InvariantCulture) ?? "none"} ({d.ReferenceSource.Wire()})",
+            $"targets [{string.Join(", ", d.Targets.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Side.Wire()} {t.Size}@{t.Price}")))}]",
+        };
+        if (d.Halt is { } halt)
+        {
+            parts.Add($"halt {halt.Reason} ({halt.Detail})");
+        }
+
+        parts.AddRange(d.Suppressions.Select(x => $"{x.Side.Wire()} suppressed: {x.Reason} {x.Detail}"));
+        parts.AddRange(c.SourceErrors.Select(e => "source error " + e));
+        return string.Join(", ", parts);
     }
 
     /// <summary>Waits for exactly one bid and one ask of the bot (optionally with an extra condition).</summary>
@@ -213,17 +261,27 @@ internal sealed class Harness
                 {
                     var mine = await botWiring.Ports.Orders.FetchLiveAsync(c);
                     var taker = await Taker.Orders.FetchLiveAsync(c);
+                    var failures = new List<string>();
                     foreach (var o in mine.Where(o => !o.Matching))
                     {
-                        await botWiring.Ports.Gateway.CancelAsync(new CancelAction(o.OrderId, o.Nonce, o.Side, "integration_cleanup", "integration_cleanup"), c);
+                        var r = await botWiring.Ports.Gateway.CancelAsync(new CancelAction(o.OrderId, o.Nonce, o.Side, "integration_cleanup", "integration_cleanup"), c);
+                        if (!r.Ok)
+                        {
+                            failures.Add($"cancel {o.OrderId}: {r.Error}");
+                        }
                     }
 
                     foreach (var o in taker.Where(o => !o.Matching))
                     {
-                        await Taker.CancelAsync(o, c);
+                        var r = await Taker.CancelAsync(o, c);
+                        if (!r.Ok)
+                        {
+                            failures.Add($"cancel {o.OrderId}: {r.Error}");
+                        }
                     }
 
-                    return (mine.IsEmpty && taker.IsEmpty ? "clean" : null, $"bot orders {mine.Length}, taker orders {taker.Length}");
+                    var seen = $"bot orders [{string.Join(", ", mine.Select(o => o.OrderId))}], taker orders [{string.Join(", ", taker.Select(o => o.OrderId))}]";
+                    return (mine.IsEmpty && taker.IsEmpty ? "clean" : null, failures.Count == 0 ? seen : seen + "; " + string.Join("; ", failures));
                 },
                 ct);
         }

@@ -292,11 +292,16 @@ public static class IntegrationCommand
                     result["summary"] = summary;
                     await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"PASS {name} ({clock.Elapsed.TotalSeconds:0.0}s): {summary["key"]}"));
                 }
-                catch (Exception ex) when (ex is ScenarioFailedException or PreconditionFailedException or MarketsApiException or DataSourceException or ProtocolException or HttpRequestException or Npgsql.NpgsqlException
-                    || (ex is OperationCanceledException && limit.IsCancellationRequested && !ct.IsCancellationRequested))
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
+                    // Any error of a scenario (the bot's cycle included) fails it; the next scenario still runs.
                     passed = false;
-                    var message = ex is OperationCanceledException ? $"timed out after {intSettings.Timeout.TotalSeconds:0} s (MM_INT_TIMEOUT_SECONDS)" : ex.Message;
+                    var message = ex switch
+                    {
+                        OperationCanceledException => $"timed out after {intSettings.Timeout.TotalSeconds:0} s (MM_INT_TIMEOUT_SECONDS)",
+                        ScenarioFailedException or PreconditionFailedException => ex.Message,
+                        _ => $"{ex.GetType().Name}: {ex.Message}",
+                    };
                     result["passed"] = false;
                     result["duration_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
                     result["error"] = message;
@@ -306,6 +311,12 @@ public static class IntegrationCommand
                 results.Add(result);
                 await stdout.FlushAsync(ct);
             }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            passed = false;
+            report["aborted"] = "interrupted";
+            await stderr.WriteLineAsync("mm-bot integration: interrupted; quotes of the bot may be left resting (the next run cancels them)");
         }
         catch (PreconditionFailedException ex)
         {
@@ -467,6 +478,25 @@ public static class IntegrationCommand
         {
             await harness.EnsureCleanMarketAsync(limit.Token);
             return (true, $"own orders canceled, {spec.Symbol} book empty");
+        });
+
+        // With no orders of the bot left, its startup decision sends nothing; it shows whether it can quote at all here.
+        await Check("bot_quotes", "", async () =>
+        {
+            await using var probe = harness.StartBot();
+            var first = await probe.CycleAsync(limit.Token);
+            var d = first.Decision;
+            if (!d.Targets.Any(t => t.Side == Core.Side.Buy) || !d.Targets.Any(t => t.Side == Core.Side.Sell))
+            {
+                var hint = d.ReferencePrice is null
+                    ? spec.IsSpot
+                        ? "the isolated market has no book and no recent trade: enable the external anchor (MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_ENABLED=true with its provider variables)"
+                        : "the isolated market has no book: set an anchor (MM_ANCHOR_SOURCE_TYPE fixed, http or oracle_carry)"
+                    : "check the risk limits, MM_OPERATOR_MODE and the balances above";
+                throw new PreconditionFailedException("bot_quotes", $"the bot would not quote both sides ({Harness.DescribeDecision(first)}); {hint}");
+            }
+
+            return (true, Harness.DescribeDecision(first));
         });
         return harness;
     }

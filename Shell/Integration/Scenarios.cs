@@ -48,8 +48,12 @@ internal static class Scenarios
 
         // Stop, then a new bot: its startup reconciliation must adopt (not replace) both resting quotes.
         await using var restarted = h.StartBot();
-        var first = await restarted.CycleAsync(ct);
-        var report = first.Decision.Reconciliation ?? throw new ScenarioFailedException("the restarted bot's first cycle made no startup reconciliation");
+        var startup = await h.UntilReconciledAsync(restarted, ct);
+        var report = startup[^1].Decision.Reconciliation!;
+        if (startup.Any(c => !c.Decision.Cancels.IsEmpty || !c.Decision.Placements.IsEmpty))
+        {
+            throw new ScenarioFailedException("the restarted bot canceled or placed orders in its startup reconciliation");
+        }
         var adopted = report.AdoptedOrderIds.Order(StringComparer.Ordinal).ToImmutableArray();
         var expected = resting.Order(StringComparer.Ordinal).ToImmutableArray();
         if (!adopted.SequenceEqual(expected) || report.AdoptedBidOrderId != after.Bid.OrderId || report.AdoptedAskOrderId != after.Ask.OrderId)
@@ -154,33 +158,46 @@ internal static class Scenarios
             before = await h.WaitForQuotesAsync(bot, ct);
         }
 
-        var firstTwo = new JsonArray();
+        var firstCycles = new JsonArray();
         ImmutableArray<string> adopted;
         Quotes afterRestart;
         await using (var restarted = h.StartBot())
         {
-            for (var i = 1; i <= 2; i++)
+            // Every cycle until the startup reconciliation (deferred while the matcher holds an order), then one more:
+            // at least the first two cycles after the restart, none of which may cancel or place anything.
+            var cycles = await h.UntilReconciledAsync(restarted, ct);
+            await Task.Delay(h.BotInterval, ct);
+            cycles.Add(await restarted.CycleAsync(ct));
+            if (cycles.Count < 3)
             {
-                if (i == 2)
-                {
-                    await Task.Delay(h.BotInterval, ct);
-                }
+                await Task.Delay(h.BotInterval, ct);
+                cycles.Add(await restarted.CycleAsync(ct));
+            }
 
-                var o = await restarted.CycleAsync(ct);
-                firstTwo.Add(new JsonObject
+            for (var i = 0; i < cycles.Count; i++)
+            {
+                var d = cycles[i].Decision;
+                firstCycles.Add(new JsonObject
                 {
-                    ["cycle"] = i,
-                    ["cancels"] = o.Decision.Cancels.Length,
-                    ["placements"] = o.Decision.Placements.Length,
-                    ["halt"] = o.Decision.Halt?.Reason,
+                    ["cycle"] = i + 1,
+                    ["cancels"] = d.Cancels.Length,
+                    ["placements"] = d.Placements.Length,
+                    ["reconciled"] = d.Reconciliation is not null,
+                    ["sync_skipped"] = d.SyncSkipped,
+                    ["halt"] = d.Halt?.Reason,
                 });
-                if (!o.Decision.Cancels.IsEmpty || !o.Decision.Placements.IsEmpty)
+                if (!d.Cancels.IsEmpty || !d.Placements.IsEmpty)
                 {
-                    throw new ScenarioFailedException($"restart cycle {i} sent {o.Decision.Cancels.Length} cancels [{string.Join(", ", o.Decision.Cancels.Select(c => c.OrderId + ":" + c.Reason))}] and {o.Decision.Placements.Length} placements; expected none while both quotes rest");
+                    throw new ScenarioFailedException($"restart cycle {i + 1} sent {d.Cancels.Length} cancels [{string.Join(", ", d.Cancels.Select(c => c.OrderId + ":" + c.Reason))}] and {d.Placements.Length} placements; expected none while both quotes rest");
                 }
             }
 
-            adopted = restarted.Cycles[0].Decision.Reconciliation?.AdoptedOrderIds.Order(StringComparer.Ordinal).ToImmutableArray() ?? [];
+            adopted = cycles.Single(c => c.Decision.Reconciliation is not null).Decision.Reconciliation!.AdoptedOrderIds.Order(StringComparer.Ordinal).ToImmutableArray();
+            if (!adopted.SequenceEqual(before.Ids.Order(StringComparer.Ordinal)))
+            {
+                throw new ScenarioFailedException($"the restarted bot adopted [{string.Join(", ", adopted)}], expected the resting [{string.Join(", ", before.Ids)}]");
+            }
+
             afterRestart = await h.WaitForQuotesAsync(restarted, ct);
             if (!afterRestart.Ids.SequenceEqual(before.Ids))
             {
@@ -197,9 +214,9 @@ internal static class Scenarios
             ["adopted_order_ids_after_restart"] = Array(adopted),
             ["order_ids_after_restart"] = Array(afterRestart.Ids),
             ["order_ids_after_second_restart"] = Array(final.Ids),
-            ["first_two_cycles_after_restart"] = firstTwo,
+            ["first_cycles_after_restart"] = firstCycles,
             ["no_duplicate_side_orders"] = final.NoDuplicateSides,
-            ["key"] = $"adopted {adopted.Length}/2, 0 cancels and 0 placements in the first 2 cycles after restart",
+            ["key"] = $"adopted {adopted.Length}/2, 0 cancels and 0 placements in the first {firstCycles.Count} cycles after restart",
         };
     }
 
@@ -263,8 +280,8 @@ internal static class Scenarios
     private static async Task<JsonObject> StartupCancelsAsync(Harness h, ImmutableArray<string> seeded, ImmutableArray<string> mustCancel, CancellationToken ct)
     {
         await using var bot = h.StartBot();
-        var first = await bot.CycleAsync(ct);
-        var report = first.Decision.Reconciliation ?? throw new ScenarioFailedException("the bot's first cycle made no startup reconciliation");
+        var first = (await h.UntilReconciledAsync(bot, ct))[^1];
+        var report = first.Decision.Reconciliation!;
         var adopted = report.AdoptedOrderIds;
         var wrongAdoption = adopted.Where(id => !seeded.Contains(id)).ToList();
         if (adopted.Count(id => id.Contains(":buy:", StringComparison.Ordinal)) > 1 || adopted.Count(id => id.Contains(":sell:", StringComparison.Ordinal)) > 1)
