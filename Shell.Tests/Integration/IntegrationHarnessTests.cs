@@ -225,5 +225,18 @@ public sealed class IntegrationHarnessTests(TestPostgres postgres) : IDisposable
         Assert.Empty(await exchange.Store.GetOrdersByOwnerAsync(EthKey.Parse(botKeyHex).Address.ToLowerInvariant(), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Help_lists_the_options_and_every_harness_variable()
+    {
+        var stdout = new StringWriter();
+        var code = await IntegrationCommand.RunAsync(["--help"], new Dictionary<string, string>(), stdout, new StringWriter(), CancellationToken.None);
+
+        Assert.Equal(0, code);
+        foreach (var text in new[] { "--scenario", "--report", "--paper", "--database-url", "MM_INT_TAKER_OWNER_PRIVATE_KEY", "MM_INT_TAKER_SUBACCOUNT_ID", "MM_INT_TAKER_SIGNER_PRIVATE_KEY", "MM_INT_TAKER_OWNER_ADDRESS", "MM_INT_TAKER_SIGNER_ADDRESS", "MM_INT_TAKER_RECIPIENT_ID", "MM_INT_TIMEOUT_SECONDS", "MM_INT_POLL_INTERVAL_MS", "MM_INT_SCENARIO" })
+        {
+            Assert.Contains(text, stdout.ToString());
+        }
+    }
+
     private static List<string> Ids(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
 }
