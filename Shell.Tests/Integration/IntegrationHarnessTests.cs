@@ -123,6 +123,19 @@ public sealed class IntegrationHarnessTests(TestPostgres postgres) : IDisposable
     }
 
     [Fact]
+    public async Task Paper_run_with_the_in_memory_store_passes_the_happy_scenario()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await IntegrationCommand.RunAsync(["--paper"], new Dictionary<string, string> { ["MM_INT_SCENARIO"] = "happy" }, stdout, stderr, CancellationToken.None);
+
+        Assert.True(code == 0, $"exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        Assert.Contains("store memory", stdout.ToString());
+        Assert.Matches(@"PASS happy \(\d+\.\ds\): filled [0-9.]+@[0-9.]+, inventory 500 -> [0-9.]+, adopted 2/2 after restart", stdout.ToString());
+        Assert.Contains("integration: 1/1 scenarios passed", stdout.ToString());
+    }
+
+    [Fact]
     public async Task Isolation_check_aborts_before_trading_when_a_foreign_order_rests_in_the_book()
     {
         var (exchange, botKeyHex, takerKeyHex, env) = await StartExchangeAsync("iso");

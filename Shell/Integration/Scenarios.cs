@@ -69,7 +69,7 @@ internal static class Scenarios
 
         summary["open_bid_count"] = final.Bids.Length;
         summary["open_ask_count"] = final.Asks.Length;
-        summary["last_trade_present"] = true;
+        summary["last_trade_present"] = (await h.MarketDataAsync(ct)).Trades.Any(t => t.TradeId == trade.TradeId);
         summary["inventory_before"] = inventoryBefore;
         summary["inventory_after"] = inventoryAfter;
         summary["resting_order_ids_before_restart"] = Array(expected);
