@@ -54,6 +54,7 @@ internal static class Scenarios
         {
             throw new ScenarioFailedException("the restarted bot canceled or placed orders in its startup reconciliation");
         }
+
         var adopted = report.AdoptedOrderIds.Order(StringComparer.Ordinal).ToImmutableArray();
         var expected = resting.Order(StringComparer.Ordinal).ToImmutableArray();
         if (!adopted.SequenceEqual(expected) || report.AdoptedBidOrderId != after.Bid.OrderId || report.AdoptedAskOrderId != after.Ask.OrderId)
@@ -108,7 +109,7 @@ internal static class Scenarios
 
         if (askAfter.OrderId != ask.OrderId)
         {
-            throw new ScenarioFailedException($"the partially filled ask {ask.OrderId} was replaced by {askAfter.OrderId} ({askAfter.Remaining}/{askAfter.Size}); it should keep resting with the remaining size");
+            throw new ScenarioFailedException($"the partially filled ask {ask.OrderId} was replaced by {askAfter.OrderId} ({askAfter.Remaining}/{askAfter.Size}); it should keep resting with the remaining size. In an isolated market the trade becomes the bot's reference (it moves by the half spread): MM_CANCEL_STALE_ORDER_THRESHOLD_BPS must exceed MM_HALF_SPREAD_BPS for the ask to stay");
         }
 
         // The exchange keeps spot amounts in cNGN, so the trader-view remaining carries conversion dust: 10 bps tolerance.
