@@ -3,6 +3,7 @@ using MarketMaker.Shell.Bot;
 using MarketMaker.Shell.Cli;
 using MarketMaker.Shell.Config;
 using MarketMaker.Shell.FairAnchor;
+using MarketMaker.Shell.Integration;
 
 namespace MarketMaker.Shell;
 
@@ -47,6 +48,8 @@ public static class Program
                 return await BotProcess.RunFromEnvironmentAsync(env, Console.Out, Console.Error, stop.Token);
             case "paper":
                 return await PaperCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
+            case "integration":
+                return await IntegrationCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
             case "fair-anchor":
                 if (rest.Contains("--help") || rest.Contains("-h"))
                 {

@@ -1,0 +1,175 @@
+using System.Globalization;
+using MarketMaker.Core.Config;
+using MarketMaker.Protocol.Signing;
+
+namespace MarketMaker.Shell.Integration;
+
+/// <summary>The command line of <c>mm-bot integration</c>.</summary>
+public sealed record IntegrationArgs
+{
+    public string? Scenario { get; init; }
+
+    public string? ReportPath { get; init; }
+
+    public bool Paper { get; init; }
+
+    public string? DatabaseUrl { get; init; }
+
+    public bool Verbose { get; init; }
+
+    public bool Help { get; init; }
+
+    public static IntegrationArgs Parse(IReadOnlyList<string> args, List<string> errors)
+    {
+        var o = new IntegrationArgs();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string? Value()
+            {
+                if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return args[++i];
+                }
+
+                errors.Add($"{args[i]} needs a value");
+                return null;
+            }
+
+            switch (args[i])
+            {
+                case "--help" or "-h":
+                    o = o with { Help = true };
+                    break;
+                case "--scenario":
+                    o = o with { Scenario = Value() };
+                    break;
+                case "--report":
+                    o = o with { ReportPath = Value() };
+                    break;
+                case "--paper":
+                    o = o with { Paper = true };
+                    break;
+                case "--verbose":
+                    o = o with { Verbose = true };
+                    break;
+                case "--database-url":
+                    var url = Value();
+                    if (url is not null && !Config.DatabaseUrl.TryParse(url, out _, out var why))
+                    {
+                        errors.Add("--database-url " + why);
+                    }
+
+                    o = o with { DatabaseUrl = url };
+                    break;
+                default:
+                    errors.Add($"unknown argument \"{args[i]}\"");
+                    break;
+            }
+        }
+
+        if (o.DatabaseUrl is not null && !o.Paper)
+        {
+            errors.Add("--database-url is only for --paper (against a real stack the bot's MM_DATABASE_URL is used)");
+        }
+
+        return o;
+    }
+}
+
+/// <summary>The harness's own variables (reference-bot.md §10): the taker's identity, timeouts, the scenario.</summary>
+public sealed record IntegrationSettings(
+    EthKey TakerSignerKey,
+    string TakerOwnerAddress,
+    string TakerSignerAddress,
+    string TakerSubaccountId,
+    string TakerRecipientId,
+    TimeSpan Timeout,
+    TimeSpan PollInterval,
+    IReadOnlyList<string> Scenarios)
+{
+    public const string TakerOwnerPrivateKey = "MM_INT_TAKER_OWNER_PRIVATE_KEY";
+    public const string TakerSignerPrivateKey = "MM_INT_TAKER_SIGNER_PRIVATE_KEY";
+    public const string TakerOwnerAddressVar = "MM_INT_TAKER_OWNER_ADDRESS";
+    public const string TakerSignerAddressVar = "MM_INT_TAKER_SIGNER_ADDRESS";
+    public const string TakerSubaccountIdVar = "MM_INT_TAKER_SUBACCOUNT_ID";
+    public const string TakerRecipientIdVar = "MM_INT_TAKER_RECIPIENT_ID";
+    public const string TimeoutSeconds = "MM_INT_TIMEOUT_SECONDS";
+    public const string PollIntervalMs = "MM_INT_POLL_INTERVAL_MS";
+    public const string ScenarioVar = "MM_INT_SCENARIO";
+
+    public static readonly IReadOnlyList<string> AllScenarios = ["happy", "partial_fill", "restart_under_open_order", "stale_startup", "duplicate_startup"];
+
+    /// <summary>Reads every MM_INT_* variable; every problem is listed (values of keys are never shown).</summary>
+    public static IntegrationSettings? Load(IReadOnlyDictionary<string, string> env, string? scenarioArg, List<string> errors)
+    {
+        var r = new ConfigReader(env, [TakerOwnerPrivateKey, TakerSignerPrivateKey]);
+        var ownerKey = Key(r, TakerOwnerPrivateKey, required: true);
+        var signerKey = r.IsSet(TakerSignerPrivateKey) ? Key(r, TakerSignerPrivateKey, required: false) : ownerKey;
+        var owner = r.Address(TakerOwnerAddressVar) ?? ownerKey?.Address ?? "";
+        var givenSigner = r.Address(TakerSignerAddressVar);
+        if (givenSigner is not null && signerKey is not null && !string.Equals(givenSigner, signerKey.Address, StringComparison.OrdinalIgnoreCase))
+        {
+            r.Add(TakerSignerAddressVar, $"{TakerSignerAddressVar} must be the address of the taker signer key ({signerKey.Address}) or unset: got \"{givenSigner}\"");
+        }
+
+        if (!r.IsSet(TakerSubaccountIdVar))
+        {
+            r.Add(TakerSubaccountIdVar, $"{TakerSubaccountIdVar} is required (the taker's subaccount id, decimal)");
+        }
+
+        var subaccount = r.Uint256(TakerSubaccountIdVar, null) ?? "";
+        var recipient = r.Uint256(TakerRecipientIdVar, null) ?? subaccount;
+        var timeout = r.Int(TimeoutSeconds, 120);
+        r.Check(timeout > 0, TimeoutSeconds, "> 0", timeout);
+        var poll = r.Int(PollIntervalMs, 500);
+        r.Check(poll > 0, PollIntervalMs, "> 0", poll);
+
+        var scenario = scenarioArg ?? r.Raw(ScenarioVar) ?? "happy";
+        IReadOnlyList<string> scenarios = scenario == "all" ? AllScenarios : AllScenarios.Contains(scenario) ? [scenario] : [];
+        if (scenarios.Count == 0)
+        {
+            r.Add(ScenarioVar, $"scenario must be one of {string.Join(", ", AllScenarios)} or all (--scenario or {ScenarioVar}): got \"{scenario}\"");
+        }
+
+        errors.AddRange(r.Errors.Select(e => e.Message));
+        if (r.Errors.Count > 0)
+        {
+            return null;
+        }
+
+        return new IntegrationSettings(
+            signerKey!,
+            owner,
+            signerKey!.Address,
+            subaccount,
+            recipient,
+            TimeSpan.FromSeconds(timeout),
+            TimeSpan.FromMilliseconds(poll),
+            scenarios);
+    }
+
+    private static EthKey? Key(ConfigReader r, string name, bool required)
+    {
+        var raw = r.Raw(name);
+        if (raw is null)
+        {
+            if (required)
+            {
+                r.Add(name, $"{name} is required (the taker's private key, hex)");
+            }
+
+            return null;
+        }
+
+        if (EthKey.TryParse(raw, out var key, out var error))
+        {
+            return key;
+        }
+
+        r.Add(name, $"{name} {error} (value not shown)");
+        return null;
+    }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"IntegrationSettings {{ TakerOwner = {TakerOwnerAddress}, TakerSigner = {TakerSignerAddress}, TakerSubaccount = {TakerSubaccountId}, Timeout = {Timeout}, Poll = {PollInterval} }}");
+}
