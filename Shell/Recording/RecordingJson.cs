@@ -19,7 +19,9 @@ public sealed record DecideInput(string Schema, Snapshot Snapshot, BotState Stat
 
 /// <summary>
 /// The JSON form of snapshots, states, configs and decisions (docs/recording-schema.md): snake_case names,
-/// every decimal as a string (nothing is lost to binary floating point), enums as snake_case strings,
+/// every decimal as a string with its scale (nothing is lost to binary floating point, and trailing zeros are kept
+/// because the core's texts can show them: 940.000000 and 940 are the same number but not the same decision),
+/// enums as snake_case strings,
 /// times as ISO 8601 with offset. Serialisation is deterministic: the same value gives the same bytes.
 /// </summary>
 public static class RecordingJson
@@ -86,7 +88,7 @@ public static class RecordingJson
         }
 
         public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Render(value));
+            writer.WriteStringValue(Exact(value));
     }
 
     private sealed class NullableDecimalAsString : JsonConverter<decimal?>
@@ -107,7 +109,7 @@ public static class RecordingJson
         {
             if (value is { } v)
             {
-                writer.WriteStringValue(Render(v));
+                writer.WriteStringValue(Exact(v));
             }
             else
             {
@@ -116,7 +118,13 @@ public static class RecordingJson
         }
     }
 
-    /// <summary>Canonical decimal text: invariant, no exponent, no trailing zeros.</summary>
+    /// <summary>
+    /// The decimal as written in recordings: invariant, no exponent, with its scale (trailing zeros kept), so that
+    /// reading it back gives the same <see cref="decimal"/> bits and a replayed decision the same text.
+    /// </summary>
+    public static string Exact(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Canonical decimal text for reports: invariant, no exponent, no trailing zeros.</summary>
     public static string Render(decimal value)
     {
         var text = value.ToString(CultureInfo.InvariantCulture);
