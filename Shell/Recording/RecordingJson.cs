@@ -73,6 +73,13 @@ public static class RecordingJson
     {
         public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
+            // The UTF-8 bytes are parsed as they are when they can be (no string per decimal: replay reads many).
+            if (reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && !reader.ValueIsEscaped
+                && decimal.TryParse(reader.ValueSpan, NumberStyles.Number, CultureInfo.InvariantCulture, out var direct))
+            {
+                return direct;
+            }
+
             if (reader.TokenType == JsonTokenType.String
                 && decimal.TryParse(reader.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed))
             {
@@ -87,8 +94,7 @@ public static class RecordingJson
             throw new JsonException($"expected a decimal string, got {reader.TokenType}");
         }
 
-        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Exact(value));
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => WriteExact(writer, value);
     }
 
     private sealed class NullableDecimalAsString : JsonConverter<decimal?>
@@ -109,7 +115,7 @@ public static class RecordingJson
         {
             if (value is { } v)
             {
-                writer.WriteStringValue(Exact(v));
+                WriteExact(writer, v);
             }
             else
             {
@@ -123,6 +129,20 @@ public static class RecordingJson
     /// reading it back gives the same <see cref="decimal"/> bits and a replayed decision the same text.
     /// </summary>
     public static string Exact(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Writes <see cref="Exact"/> text without a string in between.</summary>
+    private static void WriteExact(Utf8JsonWriter writer, decimal value)
+    {
+        Span<byte> buffer = stackalloc byte[64];
+        if (value.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture))
+        {
+            writer.WriteStringValue(buffer[..written]);
+        }
+        else
+        {
+            writer.WriteStringValue(Exact(value));
+        }
+    }
 
     /// <summary>Canonical decimal text for reports: invariant, no exponent, no trailing zeros.</summary>
     public static string Render(decimal value)

@@ -10,81 +10,140 @@ namespace MarketMaker.Shell.Replay;
 internal readonly record struct RecordedLine(long LineNumber, CycleRecord Record, ReadOnlyMemory<byte> DecisionJson, ReadOnlyMemory<byte> StateBeforeJson);
 
 /// <summary>
-/// Streams a JSON-lines recording (<see cref="JsonlRecorder"/>) one cycle at a time: blank lines are skipped, every other
-/// line must be a <see cref="CycleRecord"/> of schema <see cref="CycleRecord.SchemaId"/>. A malformed line is a
-/// <see cref="RecordingFormatException"/> naming the file and line.
+/// Streams a JSON-lines recording (<see cref="JsonlRecorder"/>) one line at a time, as UTF-8 bytes: blank lines are
+/// skipped, every other line must be a <see cref="CycleRecord"/> of schema <see cref="CycleRecord.SchemaId"/>.
+/// A malformed line is a <see cref="RecordingFormatException"/> naming the file and line.
 /// </summary>
 internal sealed class RecordingReader : IDisposable
 {
-    private readonly string _name;
     private readonly FileStream _file;
-    private readonly StreamReader _reader;
-    private byte[] _buffer = new byte[64 * 1024];
-    private long _lineNumber;
+    private byte[] _buffer = new byte[1 << 20];
+    private int _start;
+    private int _end;
+    private bool _eof;
 
     public RecordingReader(string path)
     {
-        _name = path;
-        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
-        _reader = new StreamReader(_file, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true, 1 << 16);
+        Name = path;
+        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
     }
 
-    /// <summary>How far through the file the reader is, 0..1 (for progress).</summary>
-    public double Fraction => _file.Length == 0 ? 1 : Math.Min(1, (double)_file.Position / _file.Length);
+    public string Name { get; }
 
-    /// <summary>The next cycle, or null at the end of the file. The decision bytes are valid until the next call.</summary>
-    public RecordedLine? Next()
+    public long LineNumber { get; private set; }
+
+    /// <summary>How far through the file the reader is, 0..1 (for progress).</summary>
+    public double Fraction => _file.Length == 0 ? 1 : Math.Min(1, (double)(_file.Position - (_end - _start)) / _file.Length);
+
+    /// <summary>Where the current line is, for messages: FILE:LINE.</summary>
+    public string Where => $"{Name}:{LineNumber}";
+
+    /// <summary>The next non-blank line's bytes (without the line break), or false at the end. Valid until the next call.</summary>
+    public bool TryNextLine(out ReadOnlyMemory<byte> line)
     {
         while (true)
         {
-            string? line;
-            try
+            var span = _buffer.AsSpan(_start, _end - _start);
+            var newline = span.IndexOf((byte)'\n');
+            if (newline < 0 && !_eof)
             {
-                line = _reader.ReadLine();
-            }
-            catch (DecoderFallbackException ex)
-            {
-                throw new RecordingFormatException($"{_name}:{_lineNumber + 1}: not UTF-8 text ({ex.Message})");
+                Fill();
+                continue;
             }
 
-            if (line is null)
+            if (newline < 0 && _start == _end)
             {
-                return null;
+                line = ReadOnlyMemory<byte>.Empty;
+                return false;
             }
 
-            _lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            var length = newline < 0 ? _end - _start : newline;
+            var at = _start;
+            _start += newline < 0 ? length : length + 1;
+            LineNumber++;
+            var raw = _buffer.AsSpan(at, length);
+            int first = 0, last = length;
+            while (first < last && raw[first] is (byte)' ' or (byte)'\t' or (byte)'\r')
+            {
+                first++;
+            }
+
+            while (last > first && raw[last - 1] is (byte)' ' or (byte)'\t' or (byte)'\r')
+            {
+                last--;
+            }
+
+            if (LineNumber == 1 && raw[first..last].StartsWith("\uFEFF"u8))
+            {
+                first += 3;
+            }
+
+            if (first == last)
             {
                 continue;
             }
 
-            return Parse(line);
+            line = _buffer.AsMemory(at + first, last - first);
+            return true;
         }
     }
 
-    private RecordedLine Parse(string line)
+    private void Fill()
     {
-        var max = Encoding.UTF8.GetMaxByteCount(line.Length);
-        if (_buffer.Length < max)
+        if (_start > 0)
         {
-            _buffer = new byte[Math.Max(max, _buffer.Length * 2)];
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
         }
 
-        var length = Encoding.UTF8.GetBytes(line, _buffer);
-        var bytes = _buffer.AsMemory(0, length);
-        var where = $"{_name}:{_lineNumber}";
-        var schema = CheckSchema(bytes.Span, where);
+        if (_end == _buffer.Length)
+        {
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
+
+        var read = _file.Read(_buffer, _end, _buffer.Length - _end);
+        if (read == 0)
+        {
+            _eof = true;
+        }
+
+        _end += read;
+    }
+
+    /// <summary>The next cycle, fully parsed, or null at the end of the file. The byte slices are valid until the next call.</summary>
+    public RecordedLine? Next() => TryNextLine(out var line) ? Parse(line, Where, LineNumber) : null;
+
+    /// <summary>Parses one line in any property order and spacing; every problem names <paramref name="where"/>.</summary>
+    public static RecordedLine Parse(ReadOnlyMemory<byte> bytes, string where, long lineNumber)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
+        {
+            throw new RecordingFormatException($"{where}: not UTF-8 text");
+        }
+
+        var schema = Schema(bytes.Span, where);
         if (schema != CycleRecord.SchemaId)
         {
             throw new RecordingFormatException(
                 $"{where}: schema {(schema is null ? "missing" : "\"" + schema + "\"")}; this mm-bot reads \"{CycleRecord.SchemaId}\" (docs/recording-schema.md)");
         }
 
-        CycleRecord record;
+        var record = Deserialize<CycleRecord>(bytes.Span, where);
+        if (record.Snapshot is null || record.StateBefore is null || record.Config is null || record.Decision is null)
+        {
+            throw new RecordingFormatException($"{where}: snapshot, state_before, config and decision are all required");
+        }
+
+        return new RecordedLine(lineNumber, record, Slice(bytes, "decision"u8), Slice(bytes, "state_before"u8));
+    }
+
+    public static T Deserialize<T>(ReadOnlySpan<byte> json, string where)
+    {
         try
         {
-            record = JsonSerializer.Deserialize<CycleRecord>(bytes.Span, RecordingJson.Options)
-                ?? throw new RecordingFormatException($"{where}: the line is null");
+            return JsonSerializer.Deserialize<T>(json, RecordingJson.Options)
+                ?? throw new RecordingFormatException($"{where}: the value is null");
         }
         catch (JsonException ex)
         {
@@ -94,17 +153,10 @@ internal sealed class RecordingReader : IDisposable
         {
             throw new RecordingFormatException($"{where}: {ex.Message}");
         }
-
-        if (record.Snapshot is null || record.StateBefore is null || record.Config is null || record.Decision is null)
-        {
-            throw new RecordingFormatException($"{where}: snapshot, state_before, config and decision are all required");
-        }
-
-        return new RecordedLine(_lineNumber, record, Slice(bytes, "decision"u8), Slice(bytes, "state_before"u8));
     }
 
     /// <summary>The top-level "schema" string, read before the whole line is bound so a future version gets a clear message.</summary>
-    private static string? CheckSchema(ReadOnlySpan<byte> json, string where)
+    private static string? Schema(ReadOnlySpan<byte> json, string where)
     {
         try
         {
@@ -154,17 +206,31 @@ internal sealed class RecordingReader : IDisposable
         return ReadOnlyMemory<byte>.Empty;
     }
 
-    public void Dispose()
+    /// <summary>
+    /// The bytes of <c>next_state</c> in a decision as <see cref="RecordingJson"/> writes it (the last property but the
+    /// computed <c>changes_anything</c>); empty when the decision is not in that form. Property names are never inside
+    /// string values unescaped, so the marker is found by search.
+    /// </summary>
+    public static ReadOnlySpan<byte> NextState(ReadOnlySpan<byte> decision)
     {
-        _reader.Dispose();
-        _file.Dispose();
+        var at = decision.LastIndexOf(",\"next_state\":"u8);
+        if (at < 0)
+        {
+            return [];
+        }
+
+        var rest = decision[(at + 14)..];
+        var end = rest.LastIndexOf(",\"changes_anything\":"u8);
+        return end < 0 ? [] : rest[..end];
     }
+
+    public void Dispose() => _file.Dispose();
 }
 
 /// <summary>Serialises decisions into a reused buffer, for byte comparison without a string per cycle.</summary>
 internal sealed class DecisionWriter
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly Utf8JsonWriter _writer;
 
     public DecisionWriter()

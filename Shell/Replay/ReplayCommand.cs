@@ -260,74 +260,46 @@ public static class ReplayCommand
 
     private static int Identity(Options options, TextWriter stdout, TextWriter stderr, Progress progress, CancellationToken ct)
     {
-        var writer = new DecisionWriter();
+        var replay = new IdentityReplay();
         var charts = options.Report is null ? null : new ChartSeries();
         long cycles = 0, differing = 0, gaps = 0, firstGapLine = 0;
         JsonDifference? first = null;
         long firstLine = 0, firstCycle = 0;
         DateTimeOffset? from = null, to = null;
-        byte[] previousNext = [];
-        var previousNextLength = -1;
-        CycleRecord? previous = null;
-        long decideTicks = 0;
         var started = Stopwatch.GetTimestamp();
+        var cpuStarted = Environment.CpuUsage.TotalTime;
 
         using (var reader = new RecordingReader(options.File))
         {
-            while (reader.Next() is { } line)
+            while (reader.TryNextLine(out var line))
             {
                 if ((cycles & 1023) == 0)
                 {
                     ct.ThrowIfCancellationRequested();
                 }
 
-                var record = line.Record;
+                var outcome = replay.Replay(line, reader.Where, reader.LineNumber, wantRecord: charts is not null);
                 cycles++;
-                from ??= record.Snapshot.Now;
-                to = record.Snapshot.Now;
-
-                var t0 = Stopwatch.GetTimestamp();
-                var replayed = Decider.Decide(record.Snapshot, record.StateBefore, record.Config);
-                decideTicks += Stopwatch.GetTimestamp() - t0;
-
-                var bytes = writer.Write(replayed);
-                if (!bytes.SequenceEqual(line.DecisionJson.Span))
+                from ??= outcome.Now;
+                to = outcome.Now;
+                if (!outcome.Identical)
                 {
-                    // Not the bytes written: compare as values (a hand-edited but equal decision is not a difference).
-                    var canonical = Encoding.UTF8.GetBytes(RecordingJson.Serialize(record.Decision));
-                    if (!bytes.SequenceEqual(canonical))
+                    differing++;
+                    if (first is null)
                     {
-                        differing++;
-                        if (first is null)
-                        {
-                            first = JsonDiff.First(line.DecisionJson.Span, bytes, "decision")
-                                ?? JsonDiff.First(canonical, bytes, "decision")
-                                ?? new JsonDifference("decision", "(as recorded)", "(serialised differently)");
-                            firstLine = line.LineNumber;
-                            firstCycle = record.Cycle;
-                        }
+                        first = outcome.Difference;
+                        firstLine = reader.LineNumber;
+                        firstCycle = outcome.Cycle;
                     }
                 }
 
-                // The state carried between cycles: state_before must be the previous decision's next_state, except across a restart.
-                if (previous is not null && !WhatIfWorld.Restarted(previous, record)
-                    && !line.StateBeforeJson.Span.SequenceEqual(previousNext.AsSpan(0, previousNextLength)))
+                if (outcome.Gap)
                 {
                     gaps++;
-                    firstGapLine = firstGapLine == 0 ? line.LineNumber : firstGapLine;
+                    firstGapLine = firstGapLine == 0 ? reader.LineNumber : firstGapLine;
                 }
 
-                var next = RecordingReader.Slice(line.DecisionJson, "next_state"u8).Span;
-                if (previousNext.Length < next.Length)
-                {
-                    previousNext = new byte[Math.Max(next.Length, previousNext.Length * 2)];
-                }
-
-                next.CopyTo(previousNext);
-                previousNextLength = next.Length;
-                previous = record;
-
-                if (charts is not null)
+                if (charts is not null && outcome.Record is { } record)
                 {
                     AddRecorded(charts, record);
                 }
@@ -337,6 +309,7 @@ public static class ReplayCommand
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = Environment.CpuUsage.TotalTime - cpuStarted;
         progress.Clear();
         if (cycles == 0)
         {
@@ -349,7 +322,7 @@ public static class ReplayCommand
             File.WriteAllText(reportPath, HtmlReport.Render(options.File, charts!, null, null, null));
         }
 
-        var decideSeconds = (double)decideTicks / Stopwatch.Frequency;
+        var decideSeconds = (double)replay.DecideTicks / Stopwatch.Frequency;
         if (options.Json)
         {
             var result = new JsonObject
@@ -374,7 +347,7 @@ public static class ReplayCommand
             };
             if (options.Bench)
             {
-                result["bench"] = Bench(cycles, elapsed.TotalSeconds, decideSeconds);
+                result["bench"] = Bench(cycles, elapsed.TotalSeconds, cpu.TotalSeconds, decideSeconds);
             }
 
             stdout.WriteLine(result.ToJsonString(PrettyJson));
@@ -403,6 +376,7 @@ public static class ReplayCommand
                 stdout.WriteLine(
                     $"bench: {cycles} cycles in {elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s: "
                     + $"{Rate(cycles, elapsed.TotalSeconds)} cycles/s end to end (read, parse, decide, serialise, compare; one thread), "
+                    + $"{Rate(cycles, cpu.TotalSeconds)} cycles per CPU second (process CPU time {cpu.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s), "
                     + $"{Rate(cycles, decideSeconds)} cycles/s deciding alone");
             }
         }
@@ -410,11 +384,13 @@ public static class ReplayCommand
         return first is null ? ExitIdentical : ExitDifferent;
     }
 
-    private static JsonObject Bench(long cycles, double seconds, double decideSeconds) => new()
+    private static JsonObject Bench(long cycles, double seconds, double cpuSeconds, double decideSeconds) => new()
     {
         ["cycles"] = cycles,
         ["seconds"] = Math.Round(seconds, 3),
+        ["cpu_seconds"] = Math.Round(cpuSeconds, 3),
         ["cycles_per_second"] = Math.Round(cycles / Math.Max(seconds, 1e-9)),
+        ["cycles_per_cpu_second"] = Math.Round(cycles / Math.Max(cpuSeconds, 1e-9)),
         ["decide_cycles_per_second"] = Math.Round(cycles / Math.Max(decideSeconds, 1e-9)),
     };
 
