@@ -152,6 +152,22 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task A_reformatted_recording_replays_identical_through_the_complete_parse()
+    {
+        // Properties in reverse order and indented: not the recorder's bytes, the same values.
+        static JsonNode Reverse(JsonNode node) => node switch
+        {
+            JsonObject o => new JsonObject(o.Reverse().Select(kv => KeyValuePair.Create(kv.Key, kv.Value is null ? null : (JsonNode?)Reverse(kv.Value.DeepClone())))),
+            JsonArray a => new JsonArray([.. a.Select(v => v is null ? null : Reverse(v.DeepClone()))]),
+            _ => node.DeepClone(),
+        };
+        var lines = session.Lines.Take(300).Select(l => Reverse(JsonNode.Parse(l)!).ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "  ");
+        var (code, stdout, stderr) = await Replay(session.Copy("reformatted.jsonl", lines));
+        Assert.True(code == 0, stdout + stderr);
+        Assert.StartsWith("identical: 300 cycles", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Replay_detects_a_tampered_decision_and_names_the_cycle_and_field()
     {
         var index = session.Lines.Select((l, i) => (l, i)).First(x => x.i > 200 && session.Record(x.i).Decision.Placements.Length > 0).i;
