@@ -149,6 +149,8 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
         Assert.True((bool)result["identical"]!);
         Assert.Equal(RecordedSessionFixture.Cycles, (long)result["cycles"]!);
         Assert.Null(result["first_difference"]);
+        Assert.Equal("2026-11-24T12:00:00+00:00", (string?)result["from"]);
+        Assert.Contains("\"from\": \"2026-11-24T12:00:00+00:00\"", json.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -330,8 +330,8 @@ public static class ReplayCommand
                 ["schema"] = ResultSchemaId,
                 ["file"] = options.File,
                 ["cycles"] = cycles,
-                ["from"] = from?.ToString("O", CultureInfo.InvariantCulture),
-                ["to"] = to?.ToString("O", CultureInfo.InvariantCulture),
+                ["from"] = from is { } f ? Time(f) : null,
+                ["to"] = to is { } t ? Time(t) : null,
                 ["identical"] = differing == 0,
                 ["differing_cycles"] = differing,
                 ["first_difference"] = first is null ? null : new JsonObject
@@ -397,7 +397,11 @@ public static class ReplayCommand
     private static string Rate(long cycles, double seconds) =>
         (cycles / Math.Max(seconds, 1e-9)).ToString("N0", CultureInfo.InvariantCulture);
 
-    private static readonly JsonSerializerOptions PrettyJson = new() { WriteIndented = true };
+    // Not for HTML: '+' in times and non-ASCII text stay readable.
+    private static readonly JsonSerializerOptions PrettyJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Times in output as in recordings: ISO 8601 with offset, fraction only when there is one.</summary>
+    internal static string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
 
     private static void AddRecorded(ChartSeries charts, CycleRecord record)
     {
@@ -521,8 +525,8 @@ public static class ReplayCommand
                 ["schema"] = WhatIfSchemaId,
                 ["file"] = options.File,
                 ["cycles"] = cycles,
-                ["from"] = from.Value.ToString("O", CultureInfo.InvariantCulture),
-                ["to"] = to.Value.ToString("O", CultureInfo.InvariantCulture),
+                ["from"] = Time(from.Value),
+                ["to"] = Time(to.Value),
                 ["duration_seconds"] = Seconds(duration),
                 ["sets"] = new JsonObject(options.Sets.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
                 ["recorded"] = StatsJson(recordedStats, duration),
@@ -574,7 +578,7 @@ public static class ReplayCommand
     {
         var duration = to - from;
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"what-if replay of {options.File}: {cycles} cycles, {from:O} .. {to:O} ({Human(duration)})");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"what-if replay of {options.File}: {cycles} cycles, {Time(from)} .. {Time(to)} ({Human(duration)})");
         sb.AppendLine("what-if settings: " + string.Join(" ", options.Sets.Select(kv => $"{kv.Key}={kv.Value}")));
         sb.AppendLine();
         var rows = new List<(string Label, string Recorded, string WhatIf)>
