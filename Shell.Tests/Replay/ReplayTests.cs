@@ -434,10 +434,12 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
         output.WriteLine(stdout);
         Assert.True(code == 0, stdout + stderr);
         Assert.StartsWith("identical: 10000 cycles", stdout, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"bench \(warm, second pass\): 10000 cycles in \d+\.\d{3} s: [\d,]+ cycles/s end to end"), stdout);
         Assert.Matches(new Regex(@"bench: 10000 cycles in \d+\.\d{3} s: [\d,]+ cycles/s end to end .* [\d,]+ cycles per CPU second .* [\d,]+ cycles/s deciding alone"), stdout);
 
         var json = JsonNode.Parse((await Replay(path, "--bench", "--json")).Out)!;
         Assert.True((double)json["bench"]!["cycles_per_second"]! > 0);
+        Assert.Equal(10_000, (long)json["bench"]!["warm"]!["cycles"]!);
     }
 }
 
