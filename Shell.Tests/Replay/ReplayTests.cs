@@ -346,6 +346,37 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Progress_goes_to_stderr_every_n_cycles_and_never_into_json_stdout()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await ReplayCommand.RunAsync([session.File, "--json", "--set", "MM_ORDER_SIZE=50"], stdout, stderr, 500, CancellationToken.None);
+        Assert.Equal(0, code);
+        Assert.Equal(
+            ["replay: 500 cycles", "replay: 1000 cycles", "replay: 1500 cycles"],
+            stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.IndexOf(" (", StringComparison.Ordinal)]));
+        Assert.Equal(RecordedSessionFixture.Cycles, (long)JsonNode.Parse(stdout.ToString())!["cycles"]!);
+
+        using var quiet = new StringWriter();
+        code = await ReplayCommand.RunAsync([session.File, "--no-progress"], new StringWriter(), quiet, 500, CancellationToken.None);
+        Assert.Equal(0, code);
+        Assert.Equal("", quiet.ToString());
+    }
+
+    [Fact]
+    public async Task A_cancelled_replay_stops_with_exit_130()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await ReplayCommand.RunAsync([session.File], stdout, stderr, cts.Token);
+        Assert.Equal(ReplayCommand.ExitInterrupted, code);
+        Assert.Equal("", stdout.ToString());
+        Assert.Contains("replay: interrupted", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_prints_usage()
     {
         var (code, stdout, _) = await Replay("--help");

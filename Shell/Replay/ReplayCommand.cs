@@ -71,11 +71,15 @@ public static class ReplayCommand
         bool Bench,
         bool Progress);
 
-    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+        RunAsync(args, stdout, stderr, ProgressEvery, ct);
+
+    /// <summary>As above, with the progress interval (cycles) used when stderr is not a terminal.</summary>
+    internal static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, int progressEvery, CancellationToken ct)
     {
         try
         {
-            return Task.FromResult(Run(args, stdout, stderr, ct));
+            return Task.FromResult(Run(args, stdout, stderr, progressEvery, ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -84,7 +88,7 @@ public static class ReplayCommand
         }
     }
 
-    private static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static int Run(string[] args, TextWriter stdout, TextWriter stderr, int progressEvery, CancellationToken ct)
     {
         if (args.Any(a => a is "-h" or "--help"))
         {
@@ -105,7 +109,7 @@ public static class ReplayCommand
             return ExitUsage;
         }
 
-        var progress = new Progress(stderr, options.Progress);
+        var progress = new Progress(stderr, options.Progress, progressEvery);
         try
         {
             return options.Sets.IsEmpty
@@ -666,8 +670,8 @@ public static class ReplayCommand
             ? $"{(int)span.TotalHours}h{span.Minutes:00}m{span.Seconds:00}s"
             : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes}m{span.Seconds:00}s" : $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s";
 
-    /// <summary>Progress on stderr: a line rewritten in place on a terminal, else one line every <see cref="ProgressEvery"/> cycles.</summary>
-    private sealed class Progress(TextWriter stderr, bool enabled)
+    /// <summary>Progress on stderr: a line rewritten in place on a terminal, else one line every <paramref name="every"/> cycles.</summary>
+    private sealed class Progress(TextWriter stderr, bool enabled, int every)
     {
         private readonly bool _terminal = enabled && ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
         private long _lastTick = Stopwatch.GetTimestamp();
@@ -692,7 +696,7 @@ public static class ReplayCommand
                 stderr.Flush();
                 _drawn = true;
             }
-            else if (cycles % ProgressEvery == 0)
+            else if (every > 0 && cycles % every == 0)
             {
                 stderr.WriteLine($"replay: {cycles.ToString(CultureInfo.InvariantCulture)} cycles ({(fraction * 100).ToString("0", CultureInfo.InvariantCulture)}% of the file)");
             }
