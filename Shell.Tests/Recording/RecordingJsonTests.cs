@@ -62,6 +62,17 @@ public sealed class RecordingJsonTests
     }
 
     [Fact]
+    public void Decimals_keep_their_scale_so_texts_built_from_them_replay_identically()
+    {
+        var balances = new Balances(940.000000m, 0.50m);
+        var json = RecordingJson.Serialize(balances);
+        Assert.Equal("{\"base_total\":\"940.000000\",\"quote_total\":\"0.50\"}", json);
+        var back = RecordingJson.Deserialize<Balances>(json, "balances");
+        Assert.Equal("940.000000", back.BaseTotal.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(json, RecordingJson.Serialize(back));
+    }
+
+    [Fact]
     public void A_malformed_document_is_a_format_error_naming_what_was_read()
     {
         var ex = Assert.Throws<RecordingFormatException>(() => RecordingJson.Deserialize<DecideInput>("{\"schema\": 5}", "stdin"));

@@ -19,7 +19,9 @@ public sealed record DecideInput(string Schema, Snapshot Snapshot, BotState Stat
 
 /// <summary>
 /// The JSON form of snapshots, states, configs and decisions (docs/recording-schema.md): snake_case names,
-/// every decimal as a string (nothing is lost to binary floating point), enums as snake_case strings,
+/// every decimal as a string with its scale (nothing is lost to binary floating point, and trailing zeros are kept
+/// because the core's texts can show them: 940.000000 and 940 are the same number but not the same decision),
+/// enums as snake_case strings,
 /// times as ISO 8601 with offset. Serialisation is deterministic: the same value gives the same bytes.
 /// </summary>
 public static class RecordingJson
@@ -71,6 +73,13 @@ public static class RecordingJson
     {
         public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
+            // The UTF-8 bytes are parsed as they are when they can be (no string per decimal: replay reads many).
+            if (reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && !reader.ValueIsEscaped
+                && decimal.TryParse(reader.ValueSpan, NumberStyles.Number, CultureInfo.InvariantCulture, out var direct))
+            {
+                return direct;
+            }
+
             if (reader.TokenType == JsonTokenType.String
                 && decimal.TryParse(reader.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed))
             {
@@ -85,8 +94,7 @@ public static class RecordingJson
             throw new JsonException($"expected a decimal string, got {reader.TokenType}");
         }
 
-        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Render(value));
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => WriteExact(writer, value);
     }
 
     private sealed class NullableDecimalAsString : JsonConverter<decimal?>
@@ -107,7 +115,7 @@ public static class RecordingJson
         {
             if (value is { } v)
             {
-                writer.WriteStringValue(Render(v));
+                WriteExact(writer, v);
             }
             else
             {
@@ -116,7 +124,27 @@ public static class RecordingJson
         }
     }
 
-    /// <summary>Canonical decimal text: invariant, no exponent, no trailing zeros.</summary>
+    /// <summary>
+    /// The decimal as written in recordings: invariant, no exponent, with its scale (trailing zeros kept), so that
+    /// reading it back gives the same <see cref="decimal"/> bits and a replayed decision the same text.
+    /// </summary>
+    public static string Exact(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Writes <see cref="Exact"/> text without a string in between.</summary>
+    private static void WriteExact(Utf8JsonWriter writer, decimal value)
+    {
+        Span<byte> buffer = stackalloc byte[64];
+        if (value.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture))
+        {
+            writer.WriteStringValue(buffer[..written]);
+        }
+        else
+        {
+            writer.WriteStringValue(Exact(value));
+        }
+    }
+
+    /// <summary>Canonical decimal text for reports: invariant, no exponent, no trailing zeros.</summary>
     public static string Render(decimal value)
     {
         var text = value.ToString(CultureInfo.InvariantCulture);
