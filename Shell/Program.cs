@@ -4,6 +4,7 @@ using MarketMaker.Shell.Cli;
 using MarketMaker.Shell.Config;
 using MarketMaker.Shell.FairAnchor;
 using MarketMaker.Shell.Integration;
+using MarketMaker.Shell.Replay;
 
 namespace MarketMaker.Shell;
 
@@ -50,6 +51,10 @@ public static class Program
                 return await PaperCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
             case "integration":
                 return await IntegrationCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
+            case "decide":
+                return DecideCommand.Run(rest, Console.In, Console.Out, Console.Error);
+            case "replay":
+                return await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token);
             case "fair-anchor":
                 if (rest.Contains("--help") || rest.Contains("-h"))
                 {

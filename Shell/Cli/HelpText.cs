@@ -12,8 +12,8 @@ public static class HelpText
         ("run", "mm-bot run", "quote the configured market on the markets-service (configuration from MM_* variables)"),
         ("paper", "mm-bot paper", "run the bot against the built-in paper exchange (no real funds)"),
         ("integration", "mm-bot integration", "run the live integration scenarios against a real stack, or --paper on one machine (see --help)"),
-        ("replay", "mm-bot replay FILE [--set NAME=VALUE ...]", "replay a recorded session through the decision core and report differences"),
-        ("decide", "mm-bot decide [FILE]", "read one snapshot JSON (file or stdin) and print the decision JSON"),
+        ("replay", "mm-bot replay FILE [--set NAME=VALUE ...] [--json] [--report OUT.html]", "replay a recorded session through the decision core; what-if with --set"),
+        ("decide", "mm-bot decide [FILE] < input.json", "read one decide input (snapshot, state, config) and print the decision JSON"),
         ("fair-anchor", "mm-bot fair-anchor", "serve GET /price and /healthz: futures fair value from the spot market"),
     ];
 
