@@ -23,6 +23,7 @@ internal sealed class FakeExchange : IMarketDataSource, ILiveOrderSource, IBalan
     public Exception? BalancesFailure { get; set; }
     public Exception? SaveFailure { get; set; }
     public int? RejectPlacementsWithStatus { get; set; }
+    public bool FailCancels { get; set; }
     public bool Kill { get; set; }
     public PersistedState Saved { get; private set; } = new();
     public HashSet<long> UsedNonces { get; } = [];
@@ -73,6 +74,11 @@ internal sealed class FakeExchange : IMarketDataSource, ILiveOrderSource, IBalan
     public Task<ActionOutcome> CancelAsync(CancelAction cancel, CancellationToken ct)
     {
         Log.Enqueue($"cancel {cancel.OrderId}");
+        if (FailCancels)
+        {
+            return Task.FromResult(new ActionOutcome(false, "active order not found", 404));
+        }
+
         Live.RemoveAll(o => o.OrderId == cancel.OrderId);
         return Task.FromResult(ActionOutcome.Success);
     }
@@ -225,5 +231,25 @@ public sealed class CycleRunnerTests
         Assert.Empty(exchange.Live);
         Assert.Equal(HaltReasons.KillSwitchActive, runner.LastDecision!.Halt?.Reason);
         Assert.False(runner.LastDecision.Readiness.Ready);
+    }
+
+    [Fact]
+    public async Task A_side_whose_cancel_failed_gets_no_new_order_in_that_cycle()
+    {
+        var (runner, exchange, time) = Create();
+        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", "10", Side.Buy, 1500m, 100m, 100m, false, T0));
+        exchange.FailCancels = true;
+        await Cycles(runner, time, 1); // startup: the far bid's cancel fails (e.g. held by the matcher)
+        var second = await runner.RunOnceAsync(CancellationToken.None);
+        Assert.Contains(second.Cancels, c => c.Cancel.OrderId == "mm:USDCcNGN-SPOT:buy:10" && !c.Outcome.Ok);
+        Assert.DoesNotContain(exchange.Live, o => o.Side == Side.Buy && o.OrderId != "mm:USDCcNGN-SPOT:buy:10");
+        Assert.All(second.Placements.Where(p => p.Placement.Side == Side.Buy), p => Assert.Contains("withheld", p.Outcome.Error, StringComparison.Ordinal));
+        Assert.Contains(exchange.Live, o => o.Side == Side.Sell);
+
+        exchange.FailCancels = false;
+        time.Advance(TimeSpan.FromSeconds(6));
+        await Cycles(runner, time, 2);
+        Assert.Equal(1, exchange.Live.Count(o => o.Side == Side.Buy));
+        Assert.DoesNotContain(exchange.Live, o => o.OrderId == "mm:USDCcNGN-SPOT:buy:10");
     }
 }

@@ -40,7 +40,7 @@ public sealed class CrashSafetyTests(TestPostgres postgres) : IClassFixture<Test
                 if (reconciledAt is { } r && started.Elapsed > r + TimeSpan.FromMilliseconds(2 * 250 + 400))
                 {
                     var (bids, asks) = await LiveBySideAsync(database, stack.Owner);
-                    Assert.True(bids <= 1 && asks <= 1, $"restart {i}: {bids} live bids and {asks} live asks two cycles after the restart");
+                    Assert.True(bids <= 1 && asks <= 1, $"restart {i}: {bids} live bids and {asks} live asks two cycles after the restart\n{await RowsAsync(database, stack.Owner)}\n{Tail(bot.Output)}");
                     checkedRestarts++;
                     if (last)
                     {
@@ -75,6 +75,24 @@ public sealed class CrashSafetyTests(TestPostgres postgres) : IClassFixture<Test
         var state = await File.ReadAllTextAsync(stack.StateFile);
         var nextBase = System.Text.Json.JsonDocument.Parse(state).RootElement.GetProperty("next_nonce_base");
         Assert.True(decimal.Parse(nextBase.ToString(), CultureInfo.InvariantCulture) > maxNonce);
+    }
+
+    private static string Tail(string text) => text.Length > 8000 ? text[^8000..] : text;
+
+    private static async Task<string> RowsAsync(string database, string owner)
+    {
+        await using var conn = new NpgsqlConnection(database);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT order_id, status, filled_amount::text, desired_amount::text, created_at::text FROM active_orders WHERE owner_address = @o ORDER BY created_at DESC LIMIT 12", conn);
+        cmd.Parameters.AddWithValue("o", owner);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var sb = new StringBuilder();
+        while (await reader.ReadAsync())
+        {
+            sb.AppendLine($"{reader.GetString(0)} {reader.GetString(1)} filled={reader.GetString(2)}/{reader.GetString(3)} at {reader.GetString(4)}");
+        }
+
+        return sb.ToString();
     }
 
     private static async Task<(long Bids, long Asks)> LiveBySideAsync(string database, string owner)

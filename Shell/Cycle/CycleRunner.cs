@@ -138,8 +138,20 @@ public sealed class CycleRunner
 
             if (persistError is null)
             {
+                // A side whose cancel failed this cycle gets no new order: the old one may still rest (for example
+                // held by the matcher), and two of our orders on one side is what the cancel was meant to prevent.
+                // The next cycle decides again from the exchange's state.
+                var blockedSides = cancelOutcomes.Where(c => !c.Item2.Ok).Select(c => c.Item1.Side).ToHashSet();
                 foreach (var placement in decision.Placements)
                 {
+                    if (blockedSides.Contains(placement.Side))
+                    {
+                        var withheld = new ActionOutcome(false, "withheld: a cancel on this side failed this cycle");
+                        placeOutcomes.Add((placement, withheld));
+                        _log.LogWarning("place {OrderId} {Side} withheld: a cancel on this side failed this cycle; re-decided next cycle (the nonce is not reused)", placement.OrderId, placement.Side.Wire());
+                        continue;
+                    }
+
                     var outcome = await Guard(() => _ports.Gateway.PlaceAsync(placement, ct));
                     placeOutcomes.Add((placement, outcome));
                     if (!outcome.Ok)

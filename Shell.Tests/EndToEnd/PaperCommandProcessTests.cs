@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace MarketMaker.Shell.Tests.EndToEnd;
+
+/// <summary>The README's run command as a real process: `mm-bot paper`, then SIGTERM.</summary>
+public sealed partial class PaperCommandProcessTests
+{
+    [Fact]
+    public async Task Paper_command_quotes_one_bid_and_one_ask_within_10_seconds_and_stops_cleanly_on_sigterm()
+    {
+        var dir = Directory.CreateTempSubdirectory("mm-paper-").FullName;
+        try
+        {
+            var output = new StringBuilder();
+            var env = new Dictionary<string, string>
+            {
+                ["MM_METRICS_ADDR"] = "127.0.0.1:0",
+                ["MM_STATE_FILE"] = Path.Combine(dir, "state.json"),
+            };
+            using var run = CrashSafetyTests.Start(env, output, "paper", "--port", "0", "--seed", "5");
+            var started = Stopwatch.StartNew();
+            string? api = null;
+            (int Bids, int Asks) ours = (0, 0);
+            using var http = new HttpClient();
+            while (started.Elapsed < TimeSpan.FromSeconds(10) && ours != (1, 1))
+            {
+                Assert.False(run.Process.HasExited, "mm-bot paper exited:\n" + run.Output);
+                api ??= ApiLine().Match(run.Output) is { Success: true } m ? m.Groups[1].Value : null;
+                if (api is not null && OwnerLine().Match(run.Output) is { Success: true } owner)
+                {
+                    var book = await http.GetFromJsonAsync<JsonElement>($"{api}/v1/book?symbol=USDCcNGN-SPOT");
+                    int Count(string side) => book.GetProperty("bids").EnumerateArray().Concat(book.GetProperty("asks").EnumerateArray())
+                        .Count(o => o.GetProperty("owner_address").GetString() == owner.Groups[1].Value && o.GetProperty("spot_contract").GetProperty("ui_intent").GetProperty("side").GetString() == side);
+                    ours = (Count("buy"), Count("sell"));
+                }
+
+                await Task.Delay(200);
+            }
+
+            Assert.True(ours == (1, 1), $"after {started.Elapsed.TotalSeconds:0.0}s the book holds {ours.Bids} bot bids and {ours.Asks} bot asks:\n{run.Output}");
+            Assert.Equal(0, Kill(run.Process.Id, 15));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await run.Process.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, run.Process.ExitCode);
+            Assert.Contains("shutdown summary uptime=", run.Output);
+            Assert.Contains("generated a throwaway key", run.Output);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [GeneratedRegex(@"paper exchange: API (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ApiLine();
+
+    [GeneratedRegex(@"owner (0x[0-9a-f]{40})")]
+    private static partial Regex OwnerLine();
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
