@@ -126,19 +126,7 @@ public sealed class BotWiring : IAsyncDisposable
             };
         }
 
-        var identity = new OrderIdentity(
-            s.SignerKey,
-            s.OwnerAddress,
-            s.SignerAddress,
-            s.SubaccountId,
-            s.RecipientId,
-            market.AssetAddress,
-            market.SubId,
-            addresses.TradeModule,
-            new MatchingDomain(new BigInteger(s.ChainId), addresses.Matching),
-            s.WorstFee.ToString(CultureInfo.InvariantCulture),
-            s.OrderExpirySeconds,
-            s.ServiceName);
+        var identity = Identity(s, market, addresses, s.SignerKey, s.OwnerAddress, s.SignerAddress, s.SubaccountId, s.RecipientId, s.ServiceName);
         var gateway = new MarketsOrderGateway(markets, market.Spec, identity, time);
 
         JsonlRecorder? recorder = s.RecordFile is { Length: > 0 } path ? new JsonlRecorder(path, s.RecordMaxMb) : null;
@@ -161,6 +149,22 @@ public sealed class BotWiring : IAsyncDisposable
 
         return wiring;
     }
+
+    /// <summary>Who signs orders in <paramref name="market"/> and where they go (the bot's own identity, or another participant's).</summary>
+    public static OrderIdentity Identity(Settings s, MarketInfo market, DeploymentAddresses addresses, EthKey signerKey, string owner, string signer, string subaccount, string recipient, string serviceName) =>
+        new(
+            signerKey,
+            owner,
+            signer,
+            subaccount,
+            recipient,
+            market.AssetAddress,
+            market.SubId,
+            addresses.TradeModule,
+            new MatchingDomain(new BigInteger(s.ChainId), addresses.Matching),
+            s.WorstFee.ToString(CultureInfo.InvariantCulture),
+            s.OrderExpirySeconds,
+            serviceName);
 
     public async ValueTask DisposeAsync()
     {

@@ -186,23 +186,7 @@ public static class PaperCommand
                 return BotProcess.ExitOk;
             }
 
-            var botEnv = new Dictionary<string, string>(env, StringComparer.Ordinal)
-            {
-                ["MM_API_BASE_URL"] = exchange.ApiUrl,
-                ["MM_RPC_URL"] = exchange.RpcUrl,
-                ["MM_CHAIN_ID"] = exchange.ChainId.ToString(CultureInfo.InvariantCulture),
-                ["MM_MATCHING_ADDRESS"] = exchange.Addresses.Matching,
-                ["MM_TRADE_MODULE_ADDRESS"] = exchange.Addresses.TradeModule,
-                ["MM_SUBACCOUNTS_ADDRESS"] = exchange.Addresses.SubAccounts,
-                ["MM_OWNER_PRIVATE_KEY"] = keyHex,
-                ["MM_SUBACCOUNT_ID"] = BotSubaccount,
-                ["MM_MARKET_SYMBOL"] = "USDCcNGN-SPOT",
-            };
-            botEnv.Remove("MM_SIGNER_PRIVATE_KEY");
-            botEnv.Remove("MM_SIGNER_ADDRESS");
-            botEnv.Remove("MM_OWNER_ADDRESS");
-            botEnv.Remove("MM_RECIPIENT_ID");
-            botEnv.Remove("DATABASE_URL");
+            var botEnv = BotEnvironment(env, exchange, keyHex, BotSubaccount);
             botEnv.TryAdd("MM_STATE_FILE", ".mm-bot-paper-state.json");
             botEnv.TryAdd("MM_SOAK_LOG_INTERVAL_SECONDS", "30");
             botEnv.TryAdd("MM_POLL_INTERVAL_MS", "1000");
@@ -224,6 +208,30 @@ public static class PaperCommand
 
             return await BotProcess.RunFromEnvironmentAsync(botEnv, stdout, stderr, ct, overrides, handle);
         }
+    }
+
+    /// <summary>
+    /// The bot's variables for a paper exchange: the process's own (strategy and risk settings are honoured) with the
+    /// connection and identity replaced by the exchange's and the given throwaway key.
+    /// </summary>
+    public static Dictionary<string, string> BotEnvironment(IReadOnlyDictionary<string, string> env, PaperExchangeHost exchange, string keyHex, string subaccount)
+    {
+        var botEnv = new Dictionary<string, string>(env, StringComparer.Ordinal);
+        foreach (var name in new[] { "MM_SIGNER_PRIVATE_KEY", "MM_SIGNER_ADDRESS", "MM_OWNER_ADDRESS", "MM_RECIPIENT_ID", "DATABASE_URL" })
+        {
+            botEnv.Remove(name);
+        }
+
+        botEnv["MM_API_BASE_URL"] = exchange.ApiUrl;
+        botEnv["MM_RPC_URL"] = exchange.RpcUrl;
+        botEnv["MM_CHAIN_ID"] = exchange.ChainId.ToString(CultureInfo.InvariantCulture);
+        botEnv["MM_MATCHING_ADDRESS"] = exchange.Addresses.Matching;
+        botEnv["MM_TRADE_MODULE_ADDRESS"] = exchange.Addresses.TradeModule;
+        botEnv["MM_SUBACCOUNTS_ADDRESS"] = exchange.Addresses.SubAccounts;
+        botEnv["MM_OWNER_PRIVATE_KEY"] = keyHex;
+        botEnv["MM_SUBACCOUNT_ID"] = subaccount;
+        botEnv["MM_MARKET_SYMBOL"] = PaperExchange.Markets.MarketDefinition.SpotSymbol;
+        return botEnv;
     }
 
     private static SeedOrder SeedFor(PaperExchangeHost exchange, string traderSide, decimal price)

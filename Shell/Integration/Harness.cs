@@ -348,17 +348,5 @@ internal sealed record Quotes(ImmutableArray<LiveOrder> Bids, ImmutableArray<Liv
 internal static class HarnessParts
 {
     public static OrderIdentity TakerIdentity(Settings s, IntegrationSettings i, MarketInfo market, DeploymentAddresses addresses) =>
-        new(
-            i.TakerSignerKey,
-            i.TakerOwnerAddress,
-            i.TakerSignerAddress,
-            i.TakerSubaccountId,
-            i.TakerRecipientId,
-            market.AssetAddress,
-            market.SubId,
-            addresses.TradeModule,
-            new MatchingDomain(new BigInteger(s.ChainId), addresses.Matching),
-            s.WorstFee.ToString(CultureInfo.InvariantCulture),
-            s.OrderExpirySeconds,
-            "integration-taker");
+        BotWiring.Identity(s, market, addresses, i.TakerSignerKey, i.TakerOwnerAddress, i.TakerSignerAddress, i.TakerSubaccountId, i.TakerRecipientId, "integration-taker");
 }

@@ -147,21 +147,12 @@ public static class IntegrationCommand
                     await onPaperExchange(exchange);
                 }
 
-                var e = new Dictionary<string, string>(env, StringComparer.Ordinal);
-                foreach (var name in new[] { "MM_SIGNER_PRIVATE_KEY", "MM_SIGNER_ADDRESS", "MM_OWNER_ADDRESS", "MM_RECIPIENT_ID", "DATABASE_URL", IntegrationSettings.TakerSignerPrivateKey, IntegrationSettings.TakerOwnerAddressVar, IntegrationSettings.TakerSignerAddressVar, IntegrationSettings.TakerRecipientIdVar })
+                var e = PaperCommand.BotEnvironment(env, exchange, botKeyHex, BotPaperSubaccount);
+                foreach (var name in new[] { IntegrationSettings.TakerSignerPrivateKey, IntegrationSettings.TakerOwnerAddressVar, IntegrationSettings.TakerSignerAddressVar, IntegrationSettings.TakerRecipientIdVar })
                 {
                     e.Remove(name);
                 }
 
-                e["MM_API_BASE_URL"] = exchange.ApiUrl;
-                e["MM_RPC_URL"] = exchange.RpcUrl;
-                e["MM_CHAIN_ID"] = exchange.ChainId.ToString(CultureInfo.InvariantCulture);
-                e["MM_MATCHING_ADDRESS"] = exchange.Addresses.Matching;
-                e["MM_TRADE_MODULE_ADDRESS"] = exchange.Addresses.TradeModule;
-                e["MM_SUBACCOUNTS_ADDRESS"] = exchange.Addresses.SubAccounts;
-                e["MM_OWNER_PRIVATE_KEY"] = botKeyHex;
-                e["MM_SUBACCOUNT_ID"] = BotPaperSubaccount;
-                e["MM_MARKET_SYMBOL"] = "USDCcNGN-SPOT";
                 e["MM_STATE_FILE"] = Path.Combine(stateDir, "state.json");
                 e["MM_DATABASE_URL"] = options.DatabaseUrl ?? "postgres://paper@127.0.0.1:1/in-memory-paper-store";
                 e[IntegrationSettings.TakerOwnerPrivateKey] = takerKeyHex;
