@@ -174,7 +174,10 @@ public static class PaperCommand
             await stdout.FlushAsync(ct);
             if (options.ExchangeOnly)
             {
-                await stdout.WriteLineAsync("exchange only: start the bot with MM_API_BASE_URL=" + exchange.ApiUrl + " MM_RPC_URL=" + exchange.RpcUrl + " and a database URL (use --database-url to share the orders table)");
+                await stdout.WriteLineAsync($"exchange only: run the bot with MM_API_BASE_URL={exchange.ApiUrl} MM_RPC_URL={exchange.RpcUrl} MM_SUBACCOUNT_ID={BotSubaccount} (funded) and any MM_OWNER_PRIVATE_KEY");
+                await stdout.WriteLineAsync(options.DatabaseUrl is null
+                    ? "exchange only: the orders are in memory, so a bot in another process cannot read its live orders; restart with --database-url and give the bot the same MM_DATABASE_URL"
+                    : "exchange only: give the bot MM_DATABASE_URL = the --database-url given here (it reads its live orders from active_orders)");
                 try
                 {
                     await Task.Delay(Timeout.InfiniteTimeSpan, ct);
