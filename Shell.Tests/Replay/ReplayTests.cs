@@ -465,12 +465,14 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
         output.WriteLine(stdout);
         Assert.True(code == 0, stdout + stderr);
         Assert.StartsWith("identical: 10000 cycles", stdout, StringComparison.Ordinal);
-        Assert.Matches(new Regex(@"bench \(warm, second pass\): 10000 cycles in \d+\.\d{3} s: [\d,]+ cycles/s end to end"), stdout);
+        Assert.Matches(new Regex(@"bench \(warm, 1 pass after \d+ warm-up passes?\): 10000 cycles in \d+\.\d{3} s: [\d,]+ cycles/s end to end"), stdout);
         Assert.Matches(new Regex(@"bench: 10000 cycles in \d+\.\d{3} s: [\d,]+ cycles/s end to end .* [\d,]+ cycles per CPU second .* [\d,]+ cycles/s deciding alone"), stdout);
 
         var json = JsonNode.Parse((await Replay(path, "--bench", "--json")).Out)!;
         Assert.True((double)json["bench"]!["cycles_per_second"]! > 0);
         Assert.Equal(10_000, (long)json["bench"]!["warm"]!["cycles"]!);
+        Assert.Equal(1, (int)json["bench"]!["warm"]!["passes"]!);
+        Assert.True((int)json["bench"]!["warm"]!["warm_up_passes"]! >= 1);
     }
 }
 
