@@ -401,7 +401,7 @@ public static class ReplayCommand
     /// <summary>
     /// The warm rate: after the first pass (which includes JIT compilation and tiering), the file is replayed again
     /// without measuring until at least <see cref="WarmUpCycles"/> cycles have gone into warming up and the JIT has
-    /// compiled nothing for <see cref="JitQuietSeconds"/> of replay (tiered compilation keeps recompiling hot methods
+    /// compiled (next to) nothing for <see cref="JitQuietSeconds"/> of replay (tiered compilation keeps recompiling hot methods
     /// for a while; a short recording would otherwise be measured before it has finished), at most
     /// <see cref="MaxWarmUpSeconds"/>; then passes are measured until at least <see cref="WarmMeasuredCycles"/> cycles.
     /// </summary>
@@ -418,8 +418,9 @@ public static class ReplayCommand
             warmedCycles += pass.Cycles;
             warmedSeconds += pass.Seconds;
             warmUpPasses++;
+            // Methods called once per pass are tiered up after some passes: a few compilations in a pass are quiet.
             var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            quietSeconds = now == compiled ? quietSeconds + pass.Seconds : 0;
+            quietSeconds = now - compiled <= pass.Cycles / 1000 ? quietSeconds + pass.Seconds : 0;
             compiled = now;
         }
 
