@@ -194,6 +194,36 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task A_tampered_seen_trade_id_in_next_state_is_a_difference_on_the_fast_path()
+    {
+        // Raw text edits keep the line in the recorder's form, so it takes the fast path (remembered id text).
+        var lines = session.Lines.ToArray();
+        var index = 700;
+        var line = lines[index];
+        var at = line.LastIndexOf("\"seen_trade_ids\":[", StringComparison.Ordinal) + 18;
+        var end = line.IndexOfAny([',', ']'], at);
+        var first = long.Parse(line.AsSpan(at, end - at), System.Globalization.CultureInfo.InvariantCulture);
+        lines[index] = string.Concat(line.AsSpan(0, at), (first - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), line.AsSpan(end));
+        var (code, stdout, _) = await Replay(session.Copy("seen.jsonl", lines));
+        Assert.Equal(1, code);
+        Assert.Contains($"line {index + 1}, cycle {index + 1}, field decision.next_state.fills.seen_trade_ids[0]", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tampered_snapshot_is_read_as_tampered_on_the_fast_path()
+    {
+        var lines = session.Lines.ToArray();
+        var index = 600;
+        var now = session.Record(index).Snapshot.Now;
+        var recorded = $"\"snapshot\":{{\"now\":\"{ReplayCommand.Time(now)}\"";
+        Assert.Contains(recorded, lines[index], StringComparison.Ordinal);
+        lines[index] = lines[index].Replace(recorded, $"\"snapshot\":{{\"now\":\"{ReplayCommand.Time(now.AddMilliseconds(1))}\"", StringComparison.Ordinal);
+        var (code, stdout, _) = await Replay(session.Copy("now.jsonl", lines));
+        Assert.Equal(1, code);
+        Assert.Contains($"line {index + 1}, cycle {index + 1}, field decision.now", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Replay_reports_a_removed_array_element_and_a_changed_halt()
     {
         var index = session.Lines.Select((l, i) => (l, i)).First(x => session.Record(x.i).Decision.Halt is not null).i;
@@ -465,12 +495,14 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
         output.WriteLine(stdout);
         Assert.True(code == 0, stdout + stderr);
         Assert.StartsWith("identical: 10000 cycles", stdout, StringComparison.Ordinal);
-        Assert.Matches(new Regex(@"bench \(warm, second pass\): 10000 cycles in \d+\.\d{3} s: [\d,]+ cycles/s end to end"), stdout);
+        Assert.Matches(new Regex(@"bench \(warm, 1 pass after \d+ warm-up passes?\): 10000 cycles in \d+\.\d{3} s: [\d,]+ cycles/s end to end"), stdout);
         Assert.Matches(new Regex(@"bench: 10000 cycles in \d+\.\d{3} s: [\d,]+ cycles/s end to end .* [\d,]+ cycles per CPU second .* [\d,]+ cycles/s deciding alone"), stdout);
 
         var json = JsonNode.Parse((await Replay(path, "--bench", "--json")).Out)!;
         Assert.True((double)json["bench"]!["cycles_per_second"]! > 0);
         Assert.Equal(10_000, (long)json["bench"]!["warm"]!["cycles"]!);
+        Assert.Equal(1, (int)json["bench"]!["warm"]!["passes"]!);
+        Assert.True((int)json["bench"]!["warm"]!["warm_up_passes"]! >= 1);
     }
 }
 

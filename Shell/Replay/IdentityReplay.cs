@@ -68,7 +68,7 @@ internal sealed class IdentityReplay
             }
 
             var reader = new Utf8JsonReader(s[pos..]);
-            var snapshot = JsonSerializer.Deserialize<Snapshot>(ref reader, RecordingJson.Options);
+            var snapshot = FastSnapshotJson.Read(ref reader);
             pos += (int)reader.BytesConsumed;
             if (snapshot is null || !Expect(s, ref pos, ",\"state_before\":"u8))
             {

@@ -17,7 +17,7 @@ internal readonly record struct RecordedLine(long LineNumber, CycleRecord Record
 internal sealed class RecordingReader : IDisposable
 {
     private readonly FileStream _file;
-    private byte[] _buffer = new byte[1 << 20];
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
     private int _start;
     private int _end;
     private bool _eof;
@@ -99,7 +99,10 @@ internal sealed class RecordingReader : IDisposable
 
         if (_end == _buffer.Length)
         {
-            Array.Resize(ref _buffer, _buffer.Length * 2);
+            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            _buffer.AsSpan(0, _end).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
         }
 
         var read = _file.Read(_buffer, _end, _buffer.Length - _end);
@@ -224,7 +227,17 @@ internal sealed class RecordingReader : IDisposable
         return end < 0 ? [] : rest[..end];
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _file.Dispose();
+        var buffer = _buffer;
+        _buffer = [];
+        _start = _end = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }
 
 /// <summary>Serialises decisions into a reused buffer, for byte comparison without a string per cycle.</summary>
@@ -242,7 +255,7 @@ internal sealed class DecisionWriter
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
-        JsonSerializer.Serialize(_writer, decision, RecordingJson.Options);
+        JsonSerializer.Serialize(_writer, decision, ReplayJson.WriteOptions);
         _writer.Flush();
         return _buffer.WrittenSpan;
     }

@@ -328,8 +328,8 @@ public static class ReplayCommand
 
         var decideSeconds = (double)replay.DecideTicks / Stopwatch.Frequency;
 
-        // A second pass over the same file measures the warm rate (the first includes JIT compilation and tiering).
-        var warm = options.Bench ? WarmPass(options.File, ct) : default;
+        // Further passes over the same file measure the warm rate (the first includes JIT compilation and tiering).
+        var warm = options.Bench ? WarmPass(options.File, cycles, elapsed.TotalSeconds, ct) : default;
         if (options.Json)
         {
             var result = new JsonObject
@@ -356,6 +356,8 @@ public static class ReplayCommand
             {
                 var bench = Bench(cycles, elapsed.TotalSeconds, cpu.TotalSeconds, decideSeconds);
                 bench["warm"] = Bench(warm.Cycles, warm.Seconds, warm.CpuSeconds, warm.DecideSeconds);
+                bench["warm"]!["passes"] = warm.Passes;
+                bench["warm"]!["warm_up_passes"] = warm.WarmUpPasses;
                 result["bench"] = bench;
             }
 
@@ -383,7 +385,7 @@ public static class ReplayCommand
             if (options.Bench)
             {
                 stdout.WriteLine(BenchLine("bench", cycles, elapsed.TotalSeconds, cpu.TotalSeconds, decideSeconds));
-                stdout.WriteLine(BenchLine("bench (warm, second pass)", warm.Cycles, warm.Seconds, warm.CpuSeconds, warm.DecideSeconds));
+                stdout.WriteLine(BenchLine(warm.Label, warm.Cycles, warm.Seconds, warm.CpuSeconds, warm.DecideSeconds));
             }
         }
 
@@ -396,7 +398,61 @@ public static class ReplayCommand
         + $"{Rate(cycles, cpuSeconds)} cycles per CPU second (process CPU time {cpuSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s), "
         + $"{Rate(cycles, decideSeconds)} cycles/s deciding alone";
 
-    private static (long Cycles, double Seconds, double CpuSeconds, double DecideSeconds) WarmPass(string file, CancellationToken ct)
+    /// <summary>
+    /// The warm rate: after the first pass (which includes JIT compilation and tiering), the file is replayed again
+    /// without measuring until at least <see cref="WarmUpCycles"/> cycles have gone into warming up and the JIT has
+    /// compiled (next to) nothing for <see cref="JitQuietSeconds"/> of replay (tiered compilation keeps recompiling hot methods
+    /// for a while; a short recording would otherwise be measured before it has finished), at most
+    /// <see cref="MaxWarmUpSeconds"/>; then passes are measured until at least <see cref="WarmMeasuredCycles"/> cycles.
+    /// </summary>
+    private static Warm WarmPass(string file, long firstPassCycles, double firstPassSeconds, CancellationToken ct)
+    {
+        long warmedCycles = firstPassCycles;
+        var warmedSeconds = firstPassSeconds;
+        var warmUpPasses = 0;
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var quietSeconds = 0.0;
+        while ((warmedCycles < WarmUpCycles || quietSeconds < JitQuietSeconds) && warmedSeconds < MaxWarmUpSeconds)
+        {
+            var pass = OnePass(file, ct);
+            warmedCycles += pass.Cycles;
+            warmedSeconds += pass.Seconds;
+            warmUpPasses++;
+            // Methods called once per pass are tiered up after some passes: a few compilations in a pass are quiet.
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            quietSeconds = now - compiled <= pass.Cycles / 1000 ? quietSeconds + pass.Seconds : 0;
+            compiled = now;
+        }
+
+        long cycles = 0;
+        double seconds = 0, cpuSeconds = 0, decideSeconds = 0;
+        var passes = 0;
+        do
+        {
+            var pass = OnePass(file, ct);
+            cycles += pass.Cycles;
+            seconds += pass.Seconds;
+            cpuSeconds += pass.CpuSeconds;
+            decideSeconds += pass.DecideSeconds;
+            passes++;
+        }
+        while (cycles < WarmMeasuredCycles);
+
+        return new Warm(cycles, seconds, cpuSeconds, decideSeconds, warmUpPasses + 1, passes);
+    }
+
+    private const long WarmUpCycles = 10_000;
+    private const double JitQuietSeconds = 0.5;
+    private const double MaxWarmUpSeconds = 20;
+    private const long WarmMeasuredCycles = 10_000;
+
+    private readonly record struct Warm(long Cycles, double Seconds, double CpuSeconds, double DecideSeconds, int WarmUpPasses, int Passes)
+    {
+        public string Label =>
+            $"bench (warm, {Passes} pass{(Passes == 1 ? "" : "es")} after {WarmUpPasses} warm-up pass{(WarmUpPasses == 1 ? "" : "es")})";
+    }
+
+    private static (long Cycles, double Seconds, double CpuSeconds, double DecideSeconds) OnePass(string file, CancellationToken ct)
     {
         var replay = new IdentityReplay();
         long cycles = 0;
