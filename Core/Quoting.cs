@@ -162,7 +162,7 @@ internal static class Quoting
         if (bidReason is null)
         {
             bids = Ladder(Side.Buy, bid, bidSize, levels, k => Num.RoundDown(reference * (1 - h - s - (k * levelStep)), tick),
-                maxBid, effLong - inventory, orderSize, mult, minSize, step, tick);
+                maxBid, effLong - inventory, orderSize, mult, minSize, step, tick, cfg.MaxNotionalPerSide);
         }
         else
         {
@@ -173,7 +173,7 @@ internal static class Quoting
         if (askReason is null)
         {
             asks = Ladder(Side.Sell, ask, askSize, levels, k => Num.RoundUp(reference * (1 + h - s + (k * levelStep)), tick),
-                maxAsk, inventory - effShort, orderSize, mult, minSize, step, tick);
+                maxAsk, inventory - effShort, orderSize, mult, minSize, step, tick, cfg.MaxNotionalPerSide);
         }
         else
         {
@@ -186,10 +186,12 @@ internal static class Quoting
     /// <summary>
     /// Level 0 is the best quote as computed (already checked against the caps); deeper levels shrink to the
     /// remaining budget and inventory room, move strictly away from the best price, and stop below the minimum size.
+    /// With a notional cap, no single level's price × size exceeds it (a deeper ask is priced higher than the best
+    /// ask the budget was computed at, and would otherwise trip the open-order notional halt on our own order).
     /// </summary>
     private static ImmutableArray<TargetQuote> Ladder(
         Side side, decimal bestPrice, decimal bestSize, int levels, Func<int, decimal> rawPrice,
-        decimal budget, decimal inventoryRoom, decimal orderSize, decimal mult, decimal minSize, decimal step, decimal tick)
+        decimal budget, decimal inventoryRoom, decimal orderSize, decimal mult, decimal minSize, decimal step, decimal tick, decimal maxNotional)
     {
         var result = ImmutableArray.CreateBuilder<TargetQuote>(levels);
         result.Add(new TargetQuote(side, 0, bestPrice, bestSize));
@@ -211,7 +213,13 @@ internal static class Quoting
                 break;
             }
 
-            var size = Num.RoundDown(Math.Min(Math.Min(levelSize, remBudget), remInventory), step);
+            var cap = Math.Min(Math.Min(levelSize, remBudget), remInventory);
+            if (maxNotional > 0)
+            {
+                cap = Math.Min(cap, maxNotional / price);
+            }
+
+            var size = Num.RoundDown(cap, step);
             if (size < minSize)
             {
                 break;

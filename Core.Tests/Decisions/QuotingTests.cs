@@ -112,6 +112,22 @@ public sealed class QuotingTests
         Assert.Equal([100m, 150m], d.Targets.Where(t => t.Side == Side.Buy).Select(t => t.Size).Take(2));
     }
 
+    [Fact]
+    public void No_ladder_level_exceeds_the_notional_cap_on_its_own()
+    {
+        // A steep ladder: the best ask is small (notional budget mostly spent), deeper asks are priced far higher.
+        var config = F.Config with { QuoteLevels = 3, LevelSpreadStepBps = 2_000m, LevelSizeMult = 10m, OrderSize = 5m, MaxNotionalPerSide = 80_200m };
+        var d = Scene.Default.Decide(config);
+        var asks = d.Targets.Where(t => t.Side == Side.Sell).ToList();
+        Assert.True(asks.Count >= 2);
+        Assert.All(d.Targets, t => Assert.True(t.Price * t.Size <= config.MaxNotionalPerSide, $"{t.Side} level {t.Level}: {t.Price} x {t.Size} > {config.MaxNotionalPerSide}"));
+        Assert.True(asks[1].Size < 45m, $"the deeper ask ({asks[1].Size} at {asks[1].Price}) is cut to the cap, not to the 45 left of the budget");
+
+        // Resting as placed, the next cycle does not halt on our own order's notional.
+        var next = Decider.Decide(F.Applied(Scene.Default.Build(), d, TimeSpan.FromSeconds(3)), d.NextState, config);
+        Assert.Null(next.Halt);
+    }
+
     // ---- suppression reasons ----
 
     [Fact]
