@@ -31,42 +31,51 @@ public static class Program
         }
 
         var env = Settings.ProcessEnvironment();
-        switch (command)
+        try
         {
-            case "run":
-                if (rest.Contains("--help") || rest.Contains("-h"))
-                {
-                    Console.Out.Write(HelpText.Run());
-                    return 0;
-                }
+            switch (command)
+            {
+                case "run":
+                    if (rest.Contains("--help") || rest.Contains("-h"))
+                    {
+                        Console.Out.Write(HelpText.Run());
+                        return 0;
+                    }
 
-                if (rest.Length > 0)
-                {
-                    await Console.Error.WriteLineAsync($"mm-bot run: unexpected argument \"{rest[0]}\" (configuration comes from MM_* variables; see `mm-bot run --help`)");
+                    if (rest.Length > 0)
+                    {
+                        await Console.Error.WriteLineAsync($"mm-bot run: unexpected argument \"{rest[0]}\" (configuration comes from MM_* variables; see `mm-bot run --help`)");
+                        return BotProcess.ExitConfigError;
+                    }
+
+                    return await BotProcess.RunFromEnvironmentAsync(env, Console.Out, Console.Error, stop.Token);
+                case "paper":
+                    return await PaperCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
+                case "integration":
+                    return await IntegrationCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
+                case "decide":
+                    return DecideCommand.Run(rest, Console.In, Console.Out, Console.Error);
+                case "replay":
+                    return await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token);
+                case "fair-anchor":
+                    if (rest.Contains("--help") || rest.Contains("-h"))
+                    {
+                        Console.Out.Write(HelpText.FairAnchor());
+                        return 0;
+                    }
+
+                    return await FairAnchorCommand.RunAsync(env, Console.Out, Console.Error, stop.Token);
+                default:
+                    await Console.Error.WriteLineAsync($"mm-bot: unknown command \"{command}\"");
+                    await Console.Error.WriteAsync(HelpText.General());
                     return BotProcess.ExitConfigError;
-                }
-
-                return await BotProcess.RunFromEnvironmentAsync(env, Console.Out, Console.Error, stop.Token);
-            case "paper":
-                return await PaperCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
-            case "integration":
-                return await IntegrationCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
-            case "decide":
-                return DecideCommand.Run(rest, Console.In, Console.Out, Console.Error);
-            case "replay":
-                return await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token);
-            case "fair-anchor":
-                if (rest.Contains("--help") || rest.Contains("-h"))
-                {
-                    Console.Out.Write(HelpText.FairAnchor());
-                    return 0;
-                }
-
-                return await FairAnchorCommand.RunAsync(env, Console.Out, Console.Error, stop.Token);
-            default:
-                await Console.Error.WriteLineAsync($"mm-bot: unknown command \"{command}\"");
-                await Console.Error.WriteAsync(HelpText.General());
-                return BotProcess.ExitConfigError;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug or an environment failure nothing above handled: one clear line, no stack trace, exit 1.
+            await Console.Error.WriteLineAsync($"mm-bot {command}: {ex.GetType().Name}: {ex.Message}");
+            return 1;
         }
     }
 }

@@ -56,6 +56,28 @@ public sealed partial class PaperCommandProcessTests
         }
     }
 
+    [Fact]
+    public async Task Paper_command_with_an_unreachable_database_says_so_and_exits_1()
+    {
+        var stderr = new StringWriter();
+        var exit = await MarketMaker.Shell.Bot.PaperCommand.RunAsync(["--port", "0", "--database-url", "Host=127.0.0.1;Port=1;Username=x;Database=y;Timeout=2"], new Dictionary<string, string>(), TextWriter.Null, stderr, CancellationToken.None);
+        Assert.Equal(1, exit);
+        Assert.Contains("cannot start the paper exchange: database unavailable", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--port", "x", "--port needs a TCP port number")]
+    [InlineData("--seed", "", "--seed needs an integer")]
+    [InlineData("--bogus", "", "unknown argument \"--bogus\"")]
+    public async Task Paper_command_rejects_bad_arguments_with_exit_2(string name, string value, string expected)
+    {
+        var stderr = new StringWriter();
+        string[] args = value.Length == 0 ? [name] : [name, value];
+        var exit = await MarketMaker.Shell.Bot.PaperCommand.RunAsync(args, new Dictionary<string, string>(), TextWriter.Null, stderr, CancellationToken.None);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, stderr.ToString(), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"paper exchange: API (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ApiLine();
 

@@ -229,7 +229,7 @@ public static class BotProcess
             {
                 wiring = BotWiring.Build(s, market, addresses, markets, http, time, overrides);
             }
-            catch (Exception ex) when (ex is DeploymentException or Adapters.DataSourceException or ArgumentException or IOException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Failure = ex.Message;
                 handle.Readiness.Set(new Core.Readiness(false, "startup failed: " + ex.Message));

@@ -152,7 +152,7 @@ public static class PaperCommand
         {
             exchange = await PaperExchangeHost.StartAsync(exchangeOptions, ct);
         }
-        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidOperationException or System.Net.Sockets.SocketException or Npgsql.NpgsqlException)
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidOperationException or System.Net.Sockets.SocketException or Npgsql.NpgsqlException or PaperExchange.Storage.StoreException)
         {
             await stderr.WriteLineAsync($"mm-bot paper: cannot start the paper exchange: {ex.Message}");
             return BotProcess.ExitRuntimeError;
