@@ -114,14 +114,7 @@ public sealed class PostgresOrders : IAsyncDisposable
                 var filled = Decimal(reader, 5, "filled_amount", orderId);
                 var status = Text(reader, 6, "status", orderId);
                 var createdAt = reader.GetFieldValue<DateTimeOffset>(7);
-                if (filled < 0m || filled > desired)
-                {
-                    throw Malformed("filled_amount", orderId, $"filled {WireDecimal.Format(filled)} is outside 0..desired {WireDecimal.Format(desired)}");
-                }
-
-                var original = ToTrader(market, side, price, desired, orderId);
-                var remaining = ToTrader(market, side, price, desired - filled, orderId);
-                orders.Add(new LiveOrder(orderId, nonce, original.Side, original.Price, original.Size, remaining.Size, status == "matching", createdAt));
+                orders.Add(ActiveOrderRows.Live(Source, market, orderId, nonce, side, price, desired, filled, status, createdAt));
             }
 
             return orders.ToImmutable();
@@ -151,25 +144,7 @@ public sealed class PostgresOrders : IAsyncDisposable
             var price = Decimal(reader, 1, "limit_price", orderId);
             var filled = Decimal(reader, 2, "filled_amount", orderId);
             var status = Text(reader, 3, "status", orderId);
-            FinalOrderStatus? final = status switch
-            {
-                "filled" => FinalOrderStatus.Filled,
-                "cancelled" => FinalOrderStatus.Cancelled,
-                "expired" => FinalOrderStatus.Expired,
-                "active" or "matching" => null,
-                _ => throw Malformed("status", orderId, $"unknown status \"{status}\""),
-            };
-            if (final is not { } finalStatus)
-            {
-                return (FinalStatus?)null;
-            }
-
-            if (filled < 0m)
-            {
-                throw Malformed("filled_amount", orderId, "negative filled amount");
-            }
-
-            return new FinalStatus(finalStatus, ToTrader(market, side, price, filled, orderId).Size);
+            return ActiveOrderRows.Final(Source, market, orderId, side, price, filled, status);
         }, ct);
     }
 
@@ -231,37 +206,17 @@ public sealed class PostgresOrders : IAsyncDisposable
         }
     }
 
-    private static TraderQuantity ToTrader(MarketSpec market, Side engineSide, decimal price, decimal amount, string orderId)
-    {
-        try
-        {
-            return OrderUnits.ToTrader(market, engineSide, price, amount);
-        }
-        catch (OrderUnitsException ex)
-        {
-            throw Malformed(ex.Field == "engine_price" ? "limit_price" : "desired_amount", orderId, ex.Detail);
-        }
-    }
-
     private static string Text(NpgsqlDataReader reader, int ordinal, string column, string orderId) =>
         reader.IsDBNull(ordinal) ? throw Malformed(column, orderId, "is NULL") : reader.GetString(ordinal);
 
-    private static decimal Decimal(NpgsqlDataReader reader, int ordinal, string column, string orderId)
-    {
-        var text = Text(reader, ordinal, column, orderId);
-        return WireDecimal.TryParse(text, out var value) ? value : throw Malformed(column, orderId, $"not a plain decimal: \"{text}\"");
-    }
+    private static decimal Decimal(NpgsqlDataReader reader, int ordinal, string column, string orderId) =>
+        ActiveOrderRows.Number(Source, column, orderId, Text(reader, ordinal, column, orderId));
 
     private static Side EngineSide(NpgsqlDataReader reader, int ordinal, string orderId) =>
-        Text(reader, ordinal, "side", orderId) switch
-        {
-            "buy" => Side.Buy,
-            "sell" => Side.Sell,
-            var other => throw Malformed("side", orderId, $"side must be buy or sell, got \"{other}\""),
-        };
+        ActiveOrderRows.EngineSide(Source, orderId, Text(reader, ordinal, "side", orderId));
 
     private static DataSourceException Malformed(string column, string orderId, string message) =>
-        new(Source, $"active_orders.{column}", DataSourceErrorKind.Malformed, $"order {orderId}: {message}");
+        ActiveOrderRows.Malformed(Source, column, orderId, message);
 
     private static void RequireText(string field, string? value)
     {

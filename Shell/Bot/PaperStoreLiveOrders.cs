@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using MarketMaker.Core;
 using MarketMaker.PaperExchange.Storage;
-using MarketMaker.Protocol.Markets;
 using MarketMaker.Shell.Adapters;
 using MarketMaker.Shell.Cycle;
 
@@ -9,7 +8,8 @@ namespace MarketMaker.Shell.Bot;
 
 /// <summary>
 /// Live orders read straight from the paper exchange's in-memory store (the same rows the Postgres adapter reads
-/// from <c>active_orders</c> in production), so <c>mm-bot paper</c> needs no database installed.
+/// from <c>active_orders</c> in production, mapped by the same <see cref="ActiveOrderRows"/>), so
+/// <c>mm-bot paper</c> needs no database installed.
 /// </summary>
 public sealed class PaperStoreLiveOrders(IExchangeStore store, MarketInfo market, string ownerAddress, string subaccountId) : ILiveOrderSource
 {
@@ -29,13 +29,10 @@ public sealed class PaperStoreLiveOrders(IExchangeStore store, MarketInfo market
                 continue;
             }
 
-            var side = EngineSide(row);
-            var price = Number(row.LimitPrice, "limit_price", row.OrderId);
-            var desired = Number(row.DesiredAmount, "desired_amount", row.OrderId);
-            var filled = Number(row.FilledAmount, "filled_amount", row.OrderId);
-            var original = OrderUnits.ToTrader(market.Spec, side, price, desired);
-            var remaining = OrderUnits.ToTrader(market.Spec, side, price, desired - filled);
-            live.Add(new LiveOrder(row.OrderId, row.Nonce, original.Side, original.Price, original.Size, remaining.Size, row.Status == OrderStatus.Matching, row.CreatedAt));
+            live.Add(ActiveOrderRows.Live(
+                Source, market.Spec, row.OrderId, row.Nonce, ActiveOrderRows.EngineSide(Source, row.OrderId, row.Side),
+                Number(row, "limit_price", row.LimitPrice), Number(row, "desired_amount", row.DesiredAmount), Number(row, "filled_amount", row.FilledAmount),
+                row.Status, row.CreatedAt));
         }
 
         return live.ToImmutable();
@@ -44,26 +41,14 @@ public sealed class PaperStoreLiveOrders(IExchangeStore store, MarketInfo market
     public async Task<FinalStatus?> FetchFinalAsync(string orderId, CancellationToken ct)
     {
         var row = await Guard(() => store.GetOrderAsync(orderId, ct));
-        if (row is null)
-        {
-            return new FinalStatus(FinalOrderStatus.NotFound, 0m);
-        }
-
-        FinalOrderStatus? final = row.Status switch
-        {
-            OrderStatus.Filled => FinalOrderStatus.Filled,
-            OrderStatus.Cancelled => FinalOrderStatus.Cancelled,
-            OrderStatus.Expired => FinalOrderStatus.Expired,
-            _ => null,
-        };
-        if (final is not { } status)
-        {
-            return null;
-        }
-
-        var filled = Number(row.FilledAmount, "filled_amount", row.OrderId);
-        return new FinalStatus(status, OrderUnits.ToTrader(market.Spec, EngineSide(row), Number(row.LimitPrice, "limit_price", row.OrderId), filled).Size);
+        return row is null
+            ? new FinalStatus(FinalOrderStatus.NotFound, 0m)
+            : ActiveOrderRows.Final(
+                Source, market.Spec, row.OrderId, ActiveOrderRows.EngineSide(Source, row.OrderId, row.Side),
+                Number(row, "limit_price", row.LimitPrice), Number(row, "filled_amount", row.FilledAmount), row.Status);
     }
+
+    private static decimal Number(OrderRow row, string column, string text) => ActiveOrderRows.Number(Source, column, row.OrderId, text);
 
     private static async Task<T> Guard<T>(Func<Task<T>> read)
     {
@@ -76,16 +61,4 @@ public sealed class PaperStoreLiveOrders(IExchangeStore store, MarketInfo market
             throw new DataSourceException(Source, "active_orders", DataSourceErrorKind.Unavailable, ex.Message, ex);
         }
     }
-
-    private static Side EngineSide(OrderRow row) => row.Side switch
-    {
-        "buy" => Side.Buy,
-        "sell" => Side.Sell,
-        _ => throw new DataSourceException(Source, "active_orders.side", DataSourceErrorKind.Malformed, $"order {row.OrderId}: side \"{row.Side}\""),
-    };
-
-    private static decimal Number(string text, string column, string orderId) =>
-        WireDecimal.TryParse(text, out var value)
-            ? value
-            : throw new DataSourceException(Source, "active_orders." + column, DataSourceErrorKind.Malformed, $"order {orderId}: not a plain decimal: \"{text}\"");
 }
