@@ -61,31 +61,20 @@ public sealed class PaperStack : IAsyncDisposable
     /// <summary>The bot's environment for this stack; <paramref name="extra"/> overrides.</summary>
     public Dictionary<string, string> BotEnv(params (string Key, string Value)[] extra)
     {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["MM_API_BASE_URL"] = Exchange.ApiUrl,
-            ["MM_RPC_URL"] = Exchange.RpcUrl,
-            ["MM_DATABASE_URL"] = Database ?? "postgres://unused@127.0.0.1:1/unused",
-            ["MM_CHAIN_ID"] = Exchange.ChainId.ToString(CultureInfo.InvariantCulture),
-            ["MM_MATCHING_REPO_PATH"] = Path.Combine(Dir, "no-repo"),
-            ["MM_RISK_CORE_REPO_PATH"] = Path.Combine(Dir, "no-repo"),
-            ["MM_MATCHING_ADDRESS"] = Exchange.Addresses.Matching,
-            ["MM_TRADE_MODULE_ADDRESS"] = Exchange.Addresses.TradeModule,
-            ["MM_SUBACCOUNTS_ADDRESS"] = Exchange.Addresses.SubAccounts,
-            ["MM_OWNER_PRIVATE_KEY"] = "0x" + KeyHex,
-            ["MM_SUBACCOUNT_ID"] = Subaccount,
-            ["MM_MARKET_SYMBOL"] = PaperCommandMarket,
-            ["MM_STATE_FILE"] = StateFile,
-            ["MM_METRICS_ADDR"] = "127.0.0.1:0",
-            ["MM_POLL_INTERVAL_MS"] = "300",
-            ["MM_QUOTE_REFRESH_INTERVAL_MS"] = "300",
-            ["MM_STALE_MARKET_DATA_TIMEOUT_SECONDS"] = "3",
-            ["MM_STALE_BALANCE_TIMEOUT_SECONDS"] = "3",
-            ["MM_HTTP_TIMEOUT_MS"] = "1500",
-            ["MM_DB_TIMEOUT_MS"] = "1500",
-            ["MM_RPC_TIMEOUT_MS"] = "1500",
-            ["MM_LOG_LEVEL"] = "DEBUG",
-        };
+        var env = PaperCommand.BotEnvironment(new Dictionary<string, string>(), Exchange, "0x" + KeyHex, Subaccount);
+        env["MM_DATABASE_URL"] = Database ?? "postgres://unused@127.0.0.1:1/unused";
+        env["MM_MATCHING_REPO_PATH"] = Path.Combine(Dir, "no-repo");
+        env["MM_RISK_CORE_REPO_PATH"] = Path.Combine(Dir, "no-repo");
+        env["MM_STATE_FILE"] = StateFile;
+        env["MM_METRICS_ADDR"] = "127.0.0.1:0";
+        env["MM_POLL_INTERVAL_MS"] = "300";
+        env["MM_QUOTE_REFRESH_INTERVAL_MS"] = "300";
+        env["MM_STALE_MARKET_DATA_TIMEOUT_SECONDS"] = "3";
+        env["MM_STALE_BALANCE_TIMEOUT_SECONDS"] = "3";
+        env["MM_HTTP_TIMEOUT_MS"] = "1500";
+        env["MM_DB_TIMEOUT_MS"] = "1500";
+        env["MM_RPC_TIMEOUT_MS"] = "1500";
+        env["MM_LOG_LEVEL"] = "DEBUG";
         foreach (var (k, v) in extra)
         {
             env[k] = v;
@@ -140,7 +129,7 @@ public sealed class RunningBot : IAsyncDisposable
 
     private RunningBot(Dictionary<string, string> env, WiringOverrides? overrides)
     {
-        Handle = new BotHandle { Metrics = new BotMetrics(), Readiness = new ReadinessHolder() };
+        Handle = new BotHandle { Metrics = new BotMetrics(), Readiness = new ReadinessHolder(), HistoryLimit = 2000 };
         Exit = Task.Run(() => BotProcess.RunFromEnvironmentAsync(env, TextWriter.Synchronized(_out), TextWriter.Synchronized(_err), _stop.Token, overrides, Handle));
     }
 

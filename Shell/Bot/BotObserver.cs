@@ -45,9 +45,6 @@ public sealed class BotObserver : ICycleObserver
     /// <summary>Cycles observed.</summary>
     public long Cycles { get; private set; }
 
-    /// <summary>The last cycle's outcome, for tests and the paper command.</summary>
-    public CycleOutcome? Last { get; private set; }
-
     public void OnCycle(CycleOutcome outcome)
     {
         _metrics.Update(outcome.Snapshot, outcome.Decision, _config);
@@ -71,7 +68,6 @@ public sealed class BotObserver : ICycleObserver
         {
             _summary = StatusLines.Accumulate(_summary, outcome.Snapshot, outcome.Decision, _config.OperatorMode);
             Cycles++;
-            Last = outcome;
             var now = outcome.Decision.Now;
             if (_soakInterval > TimeSpan.Zero && (_lastSoak is null || now - _lastSoak >= _soakInterval))
             {

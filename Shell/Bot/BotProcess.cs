@@ -42,19 +42,22 @@ public sealed class BotHandle
         }
     }
 
-    /// <summary>How many outcomes <see cref="History"/> keeps.</summary>
-    public int HistoryLimit { get; init; } = 2000;
+    /// <summary>How many outcomes <see cref="History"/> keeps: none by default (a running bot needs no history; tests ask for it).</summary>
+    public int HistoryLimit { get; init; }
 
     private readonly Queue<CycleOutcome> _history = new();
 
     internal void CycleDone(CycleOutcome outcome)
     {
-        lock (_history)
+        if (HistoryLimit > 0)
         {
-            _history.Enqueue(outcome);
-            while (_history.Count > HistoryLimit)
+            lock (_history)
             {
-                _history.Dequeue();
+                _history.Enqueue(outcome);
+                while (_history.Count > HistoryLimit)
+                {
+                    _history.Dequeue();
+                }
             }
         }
 
