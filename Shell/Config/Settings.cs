@@ -348,14 +348,15 @@ public sealed record Settings
         return null;
     }
 
-    private static EthKey? ReadKey(ConfigReader r, string name, bool required)
+    /// <summary>A private key variable (hex, with or without 0x); the problem, never the value, is reported.</summary>
+    internal static EthKey? ReadKey(ConfigReader r, string name, bool required, string? what = null)
     {
         var raw = r.Raw(name);
         if (raw is null)
         {
             if (required)
             {
-                r.Add(name, $"{name} is required");
+                r.Add(name, what is null ? $"{name} is required" : $"{name} is required ({what})");
             }
 
             return null;

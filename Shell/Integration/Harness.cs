@@ -109,8 +109,7 @@ internal sealed class TakerClient(MarketsOrderGateway gateway, ILiveOrderSource 
         return result.Ok ? id : throw new ScenarioFailedException($"the taker's {side.Wire()} {size}@{price} was rejected: {result.Error}");
     }
 
-    public Task<ActionOutcome> CancelAsync(LiveOrder order, CancellationToken ct) =>
-        gateway.CancelAsync(new CancelAction(order.OrderId, order.Nonce, order.Side, "integration_cleanup", "integration_cleanup"), ct);
+    public Task<ActionOutcome> CancelAsync(LiveOrder order, CancellationToken ct) => gateway.CancelAsync(HarnessParts.CleanupCancel(order), ct);
 }
 
 /// <summary>Everything a scenario needs: the bot's settings, the exchange clients, the taker, the clock.</summary>
@@ -262,23 +261,20 @@ internal sealed class Harness
                     var mine = await botWiring.Ports.Orders.FetchLiveAsync(c);
                     var taker = await Taker.Orders.FetchLiveAsync(c);
                     var failures = new List<string>();
-                    foreach (var o in mine.Where(o => !o.Matching))
+                    async Task CancelAll(ImmutableArray<LiveOrder> orders, Func<LiveOrder, Task<ActionOutcome>> cancel)
                     {
-                        var r = await botWiring.Ports.Gateway.CancelAsync(new CancelAction(o.OrderId, o.Nonce, o.Side, "integration_cleanup", "integration_cleanup"), c);
-                        if (!r.Ok)
+                        foreach (var o in orders.Where(o => !o.Matching))
                         {
-                            failures.Add($"cancel {o.OrderId}: {r.Error}");
+                            var r = await cancel(o);
+                            if (!r.Ok)
+                            {
+                                failures.Add($"cancel {o.OrderId}: {r.Error}");
+                            }
                         }
                     }
 
-                    foreach (var o in taker.Where(o => !o.Matching))
-                    {
-                        var r = await Taker.CancelAsync(o, c);
-                        if (!r.Ok)
-                        {
-                            failures.Add($"cancel {o.OrderId}: {r.Error}");
-                        }
-                    }
+                    await CancelAll(mine, o => botWiring.Ports.Gateway.CancelAsync(HarnessParts.CleanupCancel(o), c));
+                    await CancelAll(taker, o => Taker.CancelAsync(o, c));
 
                     var seen = $"bot orders [{string.Join(", ", mine.Select(o => o.OrderId))}], taker orders [{string.Join(", ", taker.Select(o => o.OrderId))}]";
                     return (mine.IsEmpty && taker.IsEmpty ? "clean" : null, failures.Count == 0 ? seen : seen + "; " + string.Join("; ", failures));
@@ -347,6 +343,9 @@ internal sealed record Quotes(ImmutableArray<LiveOrder> Bids, ImmutableArray<Liv
 /// <summary>Building blocks shared by the command and the scenarios.</summary>
 internal static class HarnessParts
 {
+    /// <summary>The cleanup cancel of reference-bot.md §10 (reason integration_cleanup).</summary>
+    public static CancelAction CleanupCancel(LiveOrder order) => new(order.OrderId, order.Nonce, order.Side, "integration_cleanup", "integration_cleanup");
+
     public static OrderIdentity TakerIdentity(Settings s, IntegrationSettings i, MarketInfo market, DeploymentAddresses addresses) =>
         BotWiring.Identity(s, market, addresses, i.TakerSignerKey, i.TakerOwnerAddress, i.TakerSignerAddress, i.TakerSubaccountId, i.TakerRecipientId, "integration-taker");
 }

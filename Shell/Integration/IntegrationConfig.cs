@@ -103,8 +103,8 @@ public sealed record IntegrationSettings(
     public static IntegrationSettings? Load(IReadOnlyDictionary<string, string> env, string? scenarioArg, List<string> errors)
     {
         var r = new ConfigReader(env, [TakerOwnerPrivateKey, TakerSignerPrivateKey]);
-        var ownerKey = Key(r, TakerOwnerPrivateKey, required: true);
-        var signerKey = r.IsSet(TakerSignerPrivateKey) ? Key(r, TakerSignerPrivateKey, required: false) : ownerKey;
+        var ownerKey = Config.Settings.ReadKey(r, TakerOwnerPrivateKey, required: true, "the taker's private key, hex");
+        var signerKey = r.IsSet(TakerSignerPrivateKey) ? Config.Settings.ReadKey(r, TakerSignerPrivateKey, required: false) : ownerKey;
         var owner = r.Address(TakerOwnerAddressVar) ?? ownerKey?.Address ?? "";
         var givenSigner = r.Address(TakerSignerAddressVar);
         if (givenSigner is not null && signerKey is not null && !string.Equals(givenSigner, signerKey.Address, StringComparison.OrdinalIgnoreCase))
@@ -146,28 +146,6 @@ public sealed record IntegrationSettings(
             TimeSpan.FromSeconds(timeout),
             TimeSpan.FromMilliseconds(poll),
             scenarios);
-    }
-
-    private static EthKey? Key(ConfigReader r, string name, bool required)
-    {
-        var raw = r.Raw(name);
-        if (raw is null)
-        {
-            if (required)
-            {
-                r.Add(name, $"{name} is required (the taker's private key, hex)");
-            }
-
-            return null;
-        }
-
-        if (EthKey.TryParse(raw, out var key, out var error))
-        {
-            return key;
-        }
-
-        r.Add(name, $"{name} {error} (value not shown)");
-        return null;
     }
 
     public override string ToString() =>
