@@ -114,8 +114,7 @@ internal static class HtmlReport
         void Row(string label, string r, string w) =>
             sb.Append("<tr><td>").Append(E(label)).Append("</td><td>").Append(E(r)).Append("</td><td>").Append(E(w)).AppendLine("</td></tr>");
         static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
-        static string Pct(TimeSpan part, TimeSpan whole) =>
-            whole <= TimeSpan.Zero ? "-" : ((decimal)part.Ticks / whole.Ticks * 100m).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+        static string Pct(TimeSpan part, TimeSpan whole) => TimeShare.Percent(part, whole) ?? "-";
         static string Bps(decimal? v) => v is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "-";
         Row("quotes placed", N(recorded.QuotesPlaced), N(whatIf.QuotesPlaced));
         foreach (var category in recorded.CancelsByCategory.Keys)

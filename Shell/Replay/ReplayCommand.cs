@@ -717,9 +717,7 @@ public static class ReplayCommand
     }
 
     private static string Share(TimeSpan part, TimeSpan whole) =>
-        whole <= TimeSpan.Zero
-            ? Human(part)
-            : $"{Human(part)} ({((decimal)part.Ticks / whole.Ticks * 100m).ToString("0.0", CultureInfo.InvariantCulture)}%)";
+        TimeShare.Percent(part, whole) is { } percent ? $"{Human(part)} ({percent})" : Human(part);
 
     internal static string Human(TimeSpan span) =>
         span.TotalHours >= 1

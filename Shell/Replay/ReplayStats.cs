@@ -1,3 +1,4 @@
+using System.Globalization;
 using MarketMaker.Core;
 using MarketMaker.Shell.Recording;
 
@@ -5,6 +6,13 @@ namespace MarketMaker.Shell.Replay;
 
 /// <summary>Halts of one reason: cycles decided under it, and episodes (a run of consecutive cycles with that reason).</summary>
 public sealed record HaltCount(long Cycles, long Episodes);
+
+/// <summary>How much of a run a time span is, as the replay's text and HTML report show it ("99.1%"), or null for an empty run.</summary>
+internal static class TimeShare
+{
+    public static string? Percent(TimeSpan part, TimeSpan whole) =>
+        whole <= TimeSpan.Zero ? null : ((decimal)part.Ticks / whole.Ticks * 100m).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+}
 
 /// <summary>
 /// What one run (recorded or what-if) did over the session. Definitions (docs/recording-schema.md):
