@@ -39,6 +39,21 @@ public static class HaltReasons
     ];
 }
 
+/// <summary>Kinds of implausible input the core refuses (docs/hostile-input.md). Not halt reasons.</summary>
+public static class InputAnomalyKinds
+{
+    public const string FutureTrade = "future_trade";
+    public const string BookOutlier = "book_price_out_of_band";
+    public const string TradeOutlier = "trade_price_out_of_band";
+    public const string InconsistentBook = "inconsistent_book";
+    public const string ArithmeticOverflow = "arithmetic_overflow";
+
+    public static readonly ImmutableArray<string> All = [FutureTrade, BookOutlier, TradeOutlier, InconsistentBook, ArithmeticOverflow];
+}
+
+/// <summary>One refused input: its kind, what it was (order or trade id) and a detail with the numbers.</summary>
+public sealed record InputAnomaly(string Kind, string Subject, string Detail);
+
 public static class SuppressionReasons
 {
     public const string NoAnchor = "no_anchor";
@@ -155,6 +170,9 @@ public sealed record Decision(
     MetricValues Metrics,
     BotState NextState)
 {
+    /// <summary>Inputs this decision refused as implausible (counted and logged once by the shell; docs/hostile-input.md).</summary>
+    public ImmutableArray<InputAnomaly> InputAnomalies { get; init; } = [];
+
     /// <summary>True when the decision sends or changes anything (the shell logs one line then).</summary>
     public bool ChangesAnything => !Cancels.IsEmpty || !Placements.IsEmpty || Reconciliation is not null || !Fills.IsEmpty;
 }
