@@ -50,7 +50,7 @@ public sealed record BotConfig
     public decimal? MinReferenceOrderSize { get; init; }
 
     /// <summary>The minimum reference order size in force.</summary>
-    public decimal EffectiveMinReferenceOrderSize => MinReferenceOrderSize ?? OrderSize / 100m;
+    public decimal EffectiveMinReferenceOrderSize() => MinReferenceOrderSize ?? OrderSize / 100m;
 
     /// <summary>Order id prefix of the orders this bot manages in this market.</summary>
     public string ManagedPrefix => $"mm:{MarketSymbol}:";

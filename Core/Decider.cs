@@ -205,13 +205,11 @@ public static class Decider
             fills.InventoryDelta,
             external.Rejection,
             syncSkipped,
+            banded.Anomalies,
             config.DryRun,
             !persisted.SameAs(state.Persisted),
             metrics,
-            nextState)
-        {
-            InputAnomalies = banded.Anomalies,
-        };
+            nextState);
     }
 
     internal static ImmutableArray<CancelAction> CancelAllManaged(CycleContext ctx, Halt halt) =>

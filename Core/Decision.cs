@@ -145,7 +145,10 @@ public sealed record MetricValues(
     int ExternalAnchorAccepted,
     int ExternalAnchorRejected);
 
-/// <summary>The whole decision of one cycle: data only; the shell interprets it.</summary>
+/// <summary>
+/// The whole decision of one cycle: data only; the shell interprets it. <see cref="InputAnomalies"/> are the inputs
+/// this decision refused as implausible (counted and logged once by the shell; docs/hostile-input.md).
+/// </summary>
 public sealed record Decision(
     DateTimeOffset Now,
     decimal? ReferencePrice,
@@ -165,14 +168,12 @@ public sealed record Decision(
     decimal? InventoryDelta,
     string? ExternalAnchorRejection,
     string? SyncSkipped,
+    ImmutableArray<InputAnomaly> InputAnomalies,
     bool DryRun,
     bool PersistRequired,
     MetricValues Metrics,
     BotState NextState)
 {
-    /// <summary>Inputs this decision refused as implausible (counted and logged once by the shell; docs/hostile-input.md).</summary>
-    public ImmutableArray<InputAnomaly> InputAnomalies { get; init; } = [];
-
     /// <summary>True when the decision sends or changes anything (the shell logs one line then).</summary>
     public bool ChangesAnything => !Cancels.IsEmpty || !Placements.IsEmpty || Reconciliation is not null || !Fills.IsEmpty;
 }

@@ -82,12 +82,10 @@ internal static class Failsafe
             null,
             null,
             null,
+            [new InputAnomaly(InputAnomalyKinds.ArithmeticOverflow, "decision", error.Message)],
             config.DryRun,
             !next.Persisted.SameAs(state.Persisted),
             metrics,
-            next)
-        {
-            InputAnomalies = [new InputAnomaly(InputAnomalyKinds.ArithmeticOverflow, "decision", error.Message)],
-        };
+            next);
     }
 }

@@ -197,7 +197,7 @@ internal static class ReferencePricing
     private static List<BookOrder> ReferenceOrders(CycleContext ctx, ImmutableArray<BookOrder> side, bool descending)
     {
         var owner = ctx.Config.OwnerAddress;
-        var minSize = ctx.Config.EffectiveMinReferenceOrderSize;
+        var minSize = ctx.Config.EffectiveMinReferenceOrderSize();
         var orders = side
             .Where(o => !string.Equals(o.OwnerAddress, owner, StringComparison.OrdinalIgnoreCase) && o.Price > 0 && o.RemainingSize >= minSize && o.RemainingSize > 0);
         return (descending ? orders.OrderByDescending(o => o.Price) : orders.OrderBy(o => o.Price)).ToList();

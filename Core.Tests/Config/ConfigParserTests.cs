@@ -93,7 +93,7 @@ public class ConfigParserTests
         { VariableCatalog.OperatorMode, "Bid-Only", c => c.OperatorMode, Core.OperatorMode.BidOnly },
         { VariableCatalog.AnchorSourceType, "none", c => c.AnchorSourceType, Core.AnchorSourceType.None },
         { MaxBookDeviationBps, "500", c => c.MaxBookDeviationBps, 500m },
-        { MinReferenceOrderSize, "2.5", c => c.EffectiveMinReferenceOrderSize, 2.5m },
+        { MinReferenceOrderSize, "2.5", c => c.EffectiveMinReferenceOrderSize(), 2.5m },
         { QuoteLevels, "1", c => c.QuoteLevels, 1 },
         { LevelSpreadStepBps, "3", c => c.LevelSpreadStepBps, 3m },
         { LevelSizeMult, "0.5", c => c.LevelSizeMult, 0.5m },
@@ -324,9 +324,9 @@ public class ConfigParserTests
     [Fact]
     public void The_minimum_reference_order_size_defaults_to_a_hundredth_of_the_order_size()
     {
-        Assert.Equal(1m, Ok(Env()).EffectiveMinReferenceOrderSize);
-        Assert.Equal(2.5m, Ok(Env((OrderSize, "250"))).EffectiveMinReferenceOrderSize);
-        Assert.Equal(0m, Ok(Env((OrderSize, "250"), (MinReferenceOrderSize, "0"))).EffectiveMinReferenceOrderSize);
+        Assert.Equal(1m, Ok(Env()).EffectiveMinReferenceOrderSize());
+        Assert.Equal(2.5m, Ok(Env((OrderSize, "250"))).EffectiveMinReferenceOrderSize());
+        Assert.Equal(0m, Ok(Env((OrderSize, "250"), (MinReferenceOrderSize, "0"))).EffectiveMinReferenceOrderSize());
         Assert.Equal(2000m, Ok(Env()).MaxBookDeviationBps);
     }
 
