@@ -182,6 +182,17 @@ public sealed class HostileInputCoreTests
     }
 
     [Fact]
+    public void The_stale_market_data_halt_names_the_database_when_live_orders_are_stale()
+    {
+        var config = F.Config with { StaleMarketDataTimeoutSeconds = 5 };
+        var db = (Scene.Default with { OrdersAt = F.T0.AddSeconds(-9) }).Decide(config);
+        Assert.Equal(HaltReasons.ExchangeMarketDataStale, db.Halt?.Reason);
+        Assert.StartsWith("live orders (database) age 9", db.Halt!.Detail, StringComparison.Ordinal);
+        var book = (Scene.Default with { MarketDataAt = F.T0.AddSeconds(-9) }).Decide(config);
+        Assert.StartsWith("book and trades (markets-service) age 9", book.Halt!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Rounding_a_huge_price_to_an_18_decimal_tick_does_not_overflow()
     {
         Assert.Equal(100_000_000_000_000m, Num.RoundDown(100_000_000_000_000.0000000000000000001m, 0.000000000000000001m));
