@@ -50,6 +50,7 @@ public sealed class BotMetrics
         inventory = factory.CreateGauge("mm_bot_inventory", "balance total by asset", ["asset"]);
         fills = factory.CreateCounter("mm_bot_fills_total", "fills observed, by side", ["side"]);
         cancelsByCategory = factory.CreateCounter("mm_bot_order_cancels_total_by_category", "cancels, by category", ["category"]);
+        RuntimeMetrics.Register(Registry);
 
         foreach (var dependency in Dependencies)
         {
