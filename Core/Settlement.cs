@@ -46,7 +46,8 @@ public static class Settlement
     /// <item>nonces allocated by the decision stay consumed, whatever happened (the persisted state is kept as decided);</item>
     /// <item>a placement withheld or rejected is not tracked for fill accounting (one with an unknown outcome is: it may rest);</item>
     /// <item>a cancel that failed keeps its order tracked (it is still followed until it leaves the live set);</item>
-    /// <item><c>LastQuoteUpdate</c> moves only when something was placed or cancelled (or may have been);</item>
+    /// <item><c>LastQuoteUpdate</c> moves only when something was placed or cancelled (or may have been), and not when a
+    /// placement was withheld or rejected (the side is re-decided on the very next cycle, whatever the refresh gate);</item>
     /// <item>a side whose placements were all withheld or rejected, with nothing else resting, is missing since then.</item>
     /// </list>
     /// A missing outcome counts as withheld. In dry run nothing is sent and the decision's state stands.
@@ -86,7 +87,8 @@ public static class Settlement
         return next with
         {
             Fills = next.Fills with { Orders = tracked },
-            LastQuoteUpdate = anyEffect ? next.LastQuoteUpdate : before.LastQuoteUpdate,
+            // A placement that did not go out leaves the refresh gate where it was, so the next cycle decides again.
+            LastQuoteUpdate = anyEffect && notPlaced.Count == 0 ? next.LastQuoteUpdate : before.LastQuoteUpdate,
             BidMissingSince = MissingSince(Side.Buy, next.BidMissingSince, before.BidMissingSince, decision.Metrics.LiveBids),
             AskMissingSince = MissingSince(Side.Sell, next.AskMissingSince, before.AskMissingSince, decision.Metrics.LiveAsks),
         };
