@@ -83,6 +83,7 @@ public sealed class CycleRunner
     public async Task<CycleOutcome> RunOnceAsync(CancellationToken ct)
     {
         // 1. Gather.
+        var started = _time.GetTimestamp();
         var errors = new List<string>();
         var marketTask = Fetch("market_data", _marketData, _ports.MarketData.FetchAsync, _timeouts.MarketData, errors, ct);
         var ordersTask = Fetch("live_orders", _orders, async c => new LiveOrders(await _ports.Orders.FetchLiveAsync(c)), _timeouts.Orders, errors, ct);
@@ -106,6 +107,7 @@ public sealed class CycleRunner
         var snapshot = new Snapshot(_time.GetUtcNow(), _market, _marketData, _orders, _balances, _anchor, _external, killSwitch, finals);
 
         // 2. Decide.
+        var gathered = _time.GetTimestamp();
         var before = State;
         var decision = Decider.Decide(snapshot, before, _config);
 
@@ -128,9 +130,12 @@ public sealed class CycleRunner
         // each request with its own timeout; nothing in dry run.
         var cancelOutcomes = ImmutableArray<(CancelAction, ActionOutcome)>.Empty;
         var placeOutcomes = ImmutableArray<(PlaceAction, ActionOutcome)>.Empty;
+        long applyStarted = 0, cancelsDone = 0;
         if (!decision.DryRun)
         {
+            applyStarted = _time.GetTimestamp();
             cancelOutcomes = await ApplyCancelsAsync(decision.Cancels, ct);
+            cancelsDone = _time.GetTimestamp();
             placeOutcomes = persistError is null
                 ? await ApplyPlacementsAsync(decision.Placements, cancelOutcomes, ct)
                 : [.. decision.Placements.Select(p => (p, new ActionOutcome(false, "withheld: the state file was not saved", Withheld: true)))];
@@ -142,6 +147,19 @@ public sealed class CycleRunner
         State = Settlement.Settle(before, decision, Outcomes(cancelOutcomes, placeOutcomes));
         LastDecision = decision;
         LogDecision(decision);
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            var end = _time.GetTimestamp();
+            _log.LogDebug(
+                "cycle timing gather_ms={Gather:0.0} decide_persist_ms={Decide:0.0} cancels={Cancels} cancel_ms={CancelMs:0.0} placements={Placements} place_ms={PlaceMs:0.0} total_ms={Total:0.0}",
+                _time.GetElapsedTime(started, gathered).TotalMilliseconds,
+                applyStarted == 0 ? 0 : _time.GetElapsedTime(gathered, applyStarted).TotalMilliseconds,
+                cancelOutcomes.Length,
+                applyStarted == 0 ? 0 : _time.GetElapsedTime(applyStarted, cancelsDone).TotalMilliseconds,
+                placeOutcomes.Length,
+                applyStarted == 0 ? 0 : _time.GetElapsedTime(cancelsDone, end).TotalMilliseconds,
+                _time.GetElapsedTime(started, end).TotalMilliseconds);
+        }
 
         var outcomeRecord = new CycleOutcome(
             snapshot,
