@@ -110,8 +110,11 @@ internal static class ReferencePricing
         var fetchedAt = ctx.Snapshot.MarketData.FetchedAt;
         if (!ctx.Data.Trades.IsDefaultOrEmpty && fetchedAt is { } at)
         {
-            var latest = ctx.Data.Trades[0];
-            if (latest.Price > 0 && at - latest.CreatedAt <= TradeMaxAge)
+            // Our own fills are not a reference by themselves (like our own quotes in the book): a fill of ours is at
+            // our quote's price, so taking it as the reference lets a taker walk our quotes half a spread per fill.
+            // The newest trade without an order of ours in it is used; none within 5 minutes → no local reference.
+            var latest = ctx.Data.Trades.FirstOrDefault(t => !ctx.IsManaged(t.MakerOrderId) && !ctx.IsManaged(t.TakerOrderId));
+            if (latest is not null && latest.Price > 0 && at - latest.CreatedAt <= TradeMaxAge)
             {
                 return (latest.Price, ReferenceSource.Trade);
             }
