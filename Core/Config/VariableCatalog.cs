@@ -92,7 +92,7 @@ public static class VariableCatalog
         new(MinPriceMoveBeforeReplaceBps, "0", "do not replace for a drift smaller than this in bps (>= 0)", Churn),
         new(MaxCancelsPerMinute, "30", "replace-driven cancels allowed per sliding minute, 0 = unlimited (>= 0)", Churn),
         new(AdoptSizeTolerance, "0.000001", "absolute size difference tolerated when adopting a resting order (>= 0)", Churn),
-        new(OrderRefreshBeforeExpirySeconds, "30", "replace a resting order this close to its expiry (cancel category expiry_refresh, not rate-limited), 0 = off (>= 0, < MM_ORDER_EXPIRY_SECONDS)", Churn),
+        new(OrderRefreshBeforeExpirySeconds, "30, or a quarter of MM_ORDER_EXPIRY_SECONDS when shorter", "replace a resting order this close to its expiry (cancel category expiry_refresh, not rate-limited), 0 = off (>= 0, < MM_ORDER_EXPIRY_SECONDS)", Churn),
         new(ProtectedOrderIdPrefixes, "validation:,test:", "comma-separated order id prefixes the bot never cancels", Churn),
         new(OperatorMode, "normal", "normal, bid-only, ask-only, pause or dry-run-health", Operator),
         new(DryRun, "false", "decide and log everything but send no order or cancel", Operator),

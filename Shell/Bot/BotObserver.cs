@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using MarketMaker.Core;
 using MarketMaker.Shell.Cycle;
 using MarketMaker.Shell.Observability;
@@ -47,7 +48,18 @@ public sealed class BotObserver : ICycleObserver
 
     public void OnCycle(CycleOutcome outcome)
     {
-        _metrics.Update(outcome.Snapshot, outcome.Decision, _config);
+        // A standby's dry-run actions were never sent: they are not counted as placements, cancels or fills.
+        var counted = outcome.Standby
+            ? outcome.Decision with
+            {
+                Cancels = [],
+                Placements = [],
+                Fills = [],
+                Metrics = outcome.Decision.Metrics with { Placements = 0, CancelsByCategory = ImmutableSortedDictionary<string, int>.Empty, QuoteRefresh = false, SuppressedReplaces = 0 },
+            }
+            : outcome.Decision;
+        _metrics.Update(outcome.Snapshot, counted, _config);
+        _metrics.SetStandby(outcome.Standby);
         var errors = outcome.SourceErrors.Length
             + outcome.Cancels.Count(c => !c.Outcome.Ok)
             + outcome.Placements.Count(p => !p.Outcome.Ok)

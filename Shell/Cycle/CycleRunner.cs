@@ -20,7 +20,8 @@ public sealed record CyclePorts(
     IOrderGateway Gateway,
     IStateStore State,
     IKillSwitch KillSwitch,
-    ICycleRecorder? Recorder = null);
+    ICycleRecorder? Recorder = null,
+    MarketMaker.Shell.Adapters.IInstanceGate? Instance = null);
 
 /// <summary>What the apply step did with a decision.</summary>
 public sealed record CycleOutcome(
@@ -32,7 +33,12 @@ public sealed record CycleOutcome(
     string? PersistError,
     int AnchorFetchFailures,
     int ExternalAnchorFetches,
-    int ExternalAnchorFetchFailures);
+    int ExternalAnchorFetchFailures,
+    MarketMaker.Shell.Adapters.InstanceStatus? Instance = null)
+{
+    /// <summary>True while another instance is active (or the lock was lost): this one sends nothing.</summary>
+    public bool Standby => Instance is { IsActive: false };
+}
 
 /// <summary>Receives every cycle's outcome (metrics, readiness, soak lines).</summary>
 public interface ICycleObserver
@@ -91,8 +97,11 @@ public sealed class CycleRunner
         var externalTask = wantExternal
             ? Fetch("external_anchor", _external, _ports.ExternalAnchor!.FetchAsync, _timeouts.Anchor, errors, ct)
             : Task.FromResult(_external with { FreshThisCycle = false });
+        var instanceTask = _ports.Instance is { } gate ? gate.CheckAsync(ct) : Task.FromResult(MarketMaker.Shell.Adapters.InstanceStatus.Active);
         var killSwitch = _ports.KillSwitch.IsPresent();
-        await Task.WhenAll(marketTask, ordersTask, balancesTask, anchorTask, externalTask);
+        await Task.WhenAll(marketTask, ordersTask, balancesTask, anchorTask, externalTask, instanceTask);
+        var instance = await instanceTask;
+        NoteInstance(instance);
         _marketData = await marketTask;
         _orders = await ordersTask;
         _balances = await balancesTask;
@@ -103,12 +112,14 @@ public sealed class CycleRunner
         var snapshot = new Snapshot(_time.GetUtcNow(), _market, _marketData, _orders, _balances, _anchor, _external, killSwitch, finals);
 
         // 2. Decide.
+        // A standby (docs/instances.md) decides in dry run and persists nothing: it sends nothing.
         var before = State;
-        var decision = Decider.Decide(snapshot, before, _config);
+        var config = instance.IsActive ? _config : _config with { DryRun = true };
+        var decision = Decider.Decide(snapshot, before, config);
 
         // 3. Persist before anything with a new nonce is sent.
         string? persistError = null;
-        if (decision.PersistRequired)
+        if (decision.PersistRequired && instance.IsActive)
         {
             try
             {
@@ -163,21 +174,25 @@ public sealed class CycleRunner
         }
 
         // 5. Record, then carry the state forward.
-        _ports.Recorder?.Record(snapshot, before, _config, decision);
+        _ports.Recorder?.Record(snapshot, before, config, decision);
         State = decision.NextState;
         LastDecision = decision;
-        LogDecision(decision);
+        if (instance.IsActive)
+        {
+            LogDecision(decision);
+        }
 
         var outcomeRecord = new CycleOutcome(
             snapshot,
-            decision,
+            instance.IsActive ? decision : decision with { Readiness = new Readiness(false, instance.Reason) },
             cancelOutcomes.ToImmutable(),
             placeOutcomes.ToImmutable(),
             [.. errors],
             persistError,
             _ports.Anchor is not null && !_anchor.FreshThisCycle ? 1 : 0,
             wantExternal ? 1 : 0,
-            wantExternal && !_external.FreshThisCycle ? 1 : 0);
+            wantExternal && !_external.FreshThisCycle ? 1 : 0,
+            _ports.Instance is null ? null : instance);
         _observer?.OnCycle(outcomeRecord);
         return outcomeRecord;
     }
@@ -279,4 +294,38 @@ public sealed class CycleRunner
     }
 
     private string? LastHaltLogged { get; set; }
+
+    private MarketMaker.Shell.Adapters.InstanceStatus? _instance;
+
+    /// <summary>
+    /// Logs role changes. A standby that becomes active starts over from the state file in the startup phase, so this
+    /// cycle reconciles and adopts the quotes the previous active instance left resting.
+    /// </summary>
+    private void NoteInstance(MarketMaker.Shell.Adapters.InstanceStatus instance)
+    {
+        var previous = _instance;
+        if (previous == instance)
+        {
+            return;
+        }
+
+        if (instance.IsActive && previous is not null)
+        {
+            State = BotState.Fresh(_ports.State.Load());
+        }
+
+        _instance = instance;
+        if (instance.IsActive)
+        {
+
+            if (_ports.Instance is { } gate)
+            {
+                _log.LogInformation("instance lock acquired ({Lock}): active{Then}", gate.Describe, previous is null ? "" : "; reconciling the resting orders");
+            }
+        }
+        else
+        {
+            _log.LogWarning("{Reason}: standing by, deciding in dry run and sending nothing", instance.Reason);
+        }
+    }
 }
