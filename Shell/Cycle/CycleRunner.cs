@@ -83,6 +83,9 @@ public sealed class CycleRunner
 
     public Decision? LastDecision { get; private set; }
 
+    /// <summary>The decision function (the core's; a test may put one that fails, to prove the halt below).</summary>
+    internal Func<Snapshot, BotState, BotConfig, Decision> DecideFunction { get; init; } = Decider.Decide;
+
     public async Task<CycleOutcome> RunOnceAsync(CancellationToken ct)
     {
         // 1. Gather.
@@ -115,7 +118,21 @@ public sealed class CycleRunner
         // A standby (docs/instances.md) decides in dry run and persists nothing: it sends nothing.
         var before = State;
         var config = instance.IsActive ? _config : _config with { DryRun = true };
-        var decision = Decider.Decide(snapshot, before, config);
+        Decision decision;
+        try
+        {
+            decision = DecideFunction(snapshot, before, config);
+        }
+        catch (Exception ex)
+        {
+            // A standby sends nothing, not even the cancels of a failed decision (the active instance owns the quotes).
+            if (instance.IsActive)
+            {
+                await DecisionFailed.HaltAsync(snapshot, _config, _ports.Gateway, _observer, _log, ex, ct);
+            }
+
+            throw new DecisionFailedException(ex);
+        }
 
         // 3. Persist before anything with a new nonce is sent.
         string? persistError = null;
