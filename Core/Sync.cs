@@ -72,7 +72,7 @@ internal static class Sync
 
         var cancels = slots
             .Where(s => s.Action is SlotAction.Cancel or SlotAction.Replace)
-            .Select(s => new CancelAction(s.Order!.OrderId, s.Order.Nonce, s.Order.Side, s.Reason, CancelCategory.ReplaceDriven))
+            .Select(s => new CancelAction(s.Order!.OrderId, s.Order.Nonce, s.Order.Side, s.Reason, s.Reason == SyncReasons.ExpiryRefresh ? CancelCategory.ExpiryRefresh : CancelCategory.ReplaceDriven))
             .ToImmutableArray();
         var toPlace = slots
             .Where(s => s.Action is SlotAction.Place or SlotAction.Replace && s.Target is not null)
@@ -175,6 +175,14 @@ internal static class Sync
         }
 
         var cfg = ctx.Config;
+
+        // Refresh before expiry: an order about to expire is replaced now, so the side never goes empty when it
+        // expires (a short MM_ORDER_EXPIRY_SECONDS is then a dead-man switch). Not counted against the replace budget.
+        if (cfg.OrderRefreshBeforeExpirySeconds > 0 && order.Expiry is { } expiry
+            && expiry - ctx.Now <= TimeSpan.FromSeconds(cfg.OrderRefreshBeforeExpirySeconds))
+        {
+            return new Slot(order, target, SlotAction.Replace, SyncReasons.ExpiryRefresh, false);
+        }
         var sizeDiff = Math.Abs(order.Size - target.Size);
         var sizeTolerance = Math.Max(
             Reconciliation.SizeTolerance(ctx, target),

@@ -129,7 +129,9 @@ public sealed class DeciderProperties
             var foreignNotional = foreign.Sum(o => o.Remaining * o.Price);
             var mult = Math.Max(1m, cfg.LevelSizeMult);
             var (effLong, effShort) = EffectiveLimits(cfg);
-            var inventory = balances.BaseTotal;
+            // Spot: limits apply to the deviation from the target inventory (configured, else the first balance seen).
+            var target = market.IsSpot ? cfg.TargetBaseInventory ?? c.State.Persisted.TargetBaseInventory ?? balances.BaseTotal : 0m;
+            var inventory = balances.BaseTotal - target;
             var ok = true;
             foreach (var side in new[] { Side.Buy, Side.Sell })
             {
