@@ -46,7 +46,8 @@ internal static class Sync
             {
                 var order = i < orders.Count ? orders[i] : null;
                 var target = i < targets.Length ? targets[i] : null;
-                slots.Add(holdResting && order is not null
+                // A dust remainder is not a resting quote: it is replaced whatever the gate says, like a missing slot.
+                slots.Add(holdResting && order is not null && !IsDustRemainder(ctx, order)
                     ? new Slot(order, target, SlotAction.Keep, RefreshInterval, false)
                     : Evaluate(ctx, order, target, suppressed));
             }
@@ -151,6 +152,14 @@ internal static class Sync
             .ThenBy(o => o.OrderId, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>
+    /// Less remains of the order than the market's minimum, or a fill left less than the dust size
+    /// (MM_MIN_REFERENCE_ORDER_SIZE) of it. An order placed that small on purpose (a thin ladder level) is not dust.
+    /// </summary>
+    public static bool IsDustRemainder(CycleContext ctx, LiveOrder order) =>
+        order.Remaining < ctx.Market.MinSize
+        || (order.Remaining < order.Size && order.Remaining < ctx.Config.EffectiveMinReferenceOrderSize());
+
     private static Slot Evaluate(CycleContext ctx, LiveOrder? order, TargetQuote? target, ImmutableArray<SuppressedReplace>.Builder suppressed)
     {
         if (order is null)
@@ -183,11 +192,14 @@ internal static class Sync
         {
             return new Slot(order, target, SlotAction.Replace, SyncReasons.ExpiryRefresh, false);
         }
+
         var sizeDiff = Math.Abs(order.Size - target.Size);
         var sizeTolerance = Math.Max(
             Reconciliation.SizeTolerance(ctx, target),
             Math.Max(Math.Abs(order.Size), Math.Abs(target.Size)) * 5m / Num.Bps);
-        if (order.Remaining < ctx.Market.MinSize || (sizeDiff > 0.000000001m && sizeDiff > sizeTolerance))
+        // A remainder below the dust size (MM_MIN_REFERENCE_ORDER_SIZE, docs/hostile-input.md) is no quote: a fill that
+        // left a few units of rounding on the order would otherwise keep the side "resting" with nothing to trade.
+        if (IsDustRemainder(ctx, order) || (sizeDiff > 0.000000001m && sizeDiff > sizeTolerance))
         {
             return new Slot(order, target, SlotAction.Replace, SyncReasons.SizeMismatch, true);
         }
