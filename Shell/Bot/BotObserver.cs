@@ -48,6 +48,7 @@ public sealed class BotObserver : ICycleObserver
     public void OnCycle(CycleOutcome outcome)
     {
         _metrics.Update(outcome.Snapshot, outcome.Decision, _config);
+        _metrics.Ws.Wakeup(outcome.Wake);
         var errors = outcome.SourceErrors.Length
             + outcome.Cancels.Count(c => !c.Outcome.Ok)
             + outcome.Placements.Count(p => !p.Outcome.Ok)

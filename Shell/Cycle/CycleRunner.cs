@@ -32,7 +32,8 @@ public sealed record CycleOutcome(
     string? PersistError,
     int AnchorFetchFailures,
     int ExternalAnchorFetches,
-    int ExternalAnchorFetchFailures);
+    int ExternalAnchorFetchFailures,
+    string Wake = WakeReasons.Poll);
 
 /// <summary>Receives every cycle's outcome (metrics, readiness, soak lines).</summary>
 public interface ICycleObserver
@@ -77,7 +78,8 @@ public sealed class CycleRunner
 
     public Decision? LastDecision { get; private set; }
 
-    public async Task<CycleOutcome> RunOnceAsync(CancellationToken ct)
+    /// <param name="wake">Why this cycle runs (<see cref="WakeReasons"/>): logged and recorded, never seen by the core.</param>
+    public async Task<CycleOutcome> RunOnceAsync(CancellationToken ct, string wake = WakeReasons.Poll)
     {
         // 1. Gather.
         var errors = new List<string>();
@@ -163,10 +165,10 @@ public sealed class CycleRunner
         }
 
         // 5. Record, then carry the state forward.
-        _ports.Recorder?.Record(snapshot, before, _config, decision);
+        _ports.Recorder?.Record(snapshot, before, _config, decision, wake);
         State = decision.NextState;
         LastDecision = decision;
-        LogDecision(decision);
+        LogDecision(decision, wake);
 
         var outcomeRecord = new CycleOutcome(
             snapshot,
@@ -177,7 +179,8 @@ public sealed class CycleRunner
             persistError,
             _ports.Anchor is not null && !_anchor.FreshThisCycle ? 1 : 0,
             wantExternal ? 1 : 0,
-            wantExternal && !_external.FreshThisCycle ? 1 : 0);
+            wantExternal && !_external.FreshThisCycle ? 1 : 0,
+            wake);
         _observer?.OnCycle(outcomeRecord);
         return outcomeRecord;
     }
@@ -250,7 +253,7 @@ public sealed class CycleRunner
         }
     }
 
-    private void LogDecision(Decision d)
+    private void LogDecision(Decision d, string wake)
     {
         if (d.Reconciliation is { } r)
         {
@@ -269,12 +272,12 @@ public sealed class CycleRunner
         if (d.ChangesAnything)
         {
             _log.LogInformation(
-                "decision ref={Reference} source={Source} cancels={Cancels} placements={Placements} fills={Fills} halt={Halt} dry_run={DryRun}",
+                "decision ref={Reference} source={Source} cancels={Cancels} placements={Placements} fills={Fills} halt={Halt} dry_run={DryRun} wake={Wake}",
                 d.ReferencePrice, d.ReferenceSource.Wire(),
                 string.Join(",", d.Cancels.Select(c => $"{c.OrderId}:{c.Reason}:{c.Category}")),
                 string.Join(",", d.Placements.Select(p => $"{p.OrderId}:{p.Size}@{p.Price}")),
                 string.Join(",", d.Fills.Select(f => $"{f.OrderId}:{f.Side.Wire()}:{f.Size}:{f.Source}")),
-                d.Halt?.Reason ?? "", d.DryRun ? "true" : "false");
+                d.Halt?.Reason ?? "", d.DryRun ? "true" : "false", wake);
         }
     }
 
