@@ -47,9 +47,9 @@ public sealed record WsSettings
         }
 
         var domain = r.Text(V.WsAuthDomain, MarketMaker.Protocol.Markets.WsAuth.DefaultDomain).Trim();
-        if (domain.Length == 0)
+        if (domain.Length == 0 || domain.Any(c => char.IsWhiteSpace(c) || c == '/'))
         {
-            r.Invalid(V.WsAuthDomain, "a non-empty domain");
+            r.Invalid(V.WsAuthDomain, "a host name (no spaces or '/')");
         }
 
         var min = r.Int(V.WsMinIntervalMs, 100);
