@@ -41,7 +41,7 @@ public sealed class PaperExchangeHost : IAsyncDisposable
         Clock = options.TimeProvider;
         _rawStore = rawStore;
         Faults = faults;
-        Events = new MarketEventHub(faults, Clock, options.WsSubscriptionBuffer);
+        Events = new MarketEventHub(faults, Clock, options.WsSubscriptionBuffer, maxEvents: options.WsEventLogLimit);
         Store = new EventingStore(new FaultableStore(rawStore, faults), Events);
         Markets = markets;
         Addresses = options.Addresses;

@@ -141,6 +141,9 @@ public sealed record PaperExchangeOptions
     /// <summary>WebSocket: events buffered per subscription before it ends in <c>stream_reset</c> (EVENTS_SUB_BUFFER).</summary>
     public int WsSubscriptionBuffer { get; init; } = 256;
 
+    /// <summary>WebSocket: market events kept for resume by since_seq (the oldest are pruned first; also pruned after 2 h).</summary>
+    public int WsEventLogLimit { get; init; } = 200_000;
+
     /// <summary>WebSocket auth: the domain of the signed message (WS_AUTH_DOMAIN).</summary>
     public string WsAuthDomain { get; init; } = MarketMaker.Protocol.Markets.WsAuth.DefaultDomain;
 
