@@ -1,5 +1,6 @@
 using System.Net;
 using MarketMaker.PaperExchange.Abi;
+using MarketMaker.PaperExchange.Events;
 using MarketMaker.PaperExchange.Faults;
 using MarketMaker.PaperExchange.Http;
 using MarketMaker.PaperExchange.Ledger;
@@ -31,6 +32,7 @@ public sealed class PaperExchangeHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly IExchangeStore _rawStore;
     private WebApplication? _app;
+    private ApiServer? _api;
     private int _disposed;
 
     private PaperExchangeHost(PaperExchangeOptions options, IExchangeStore rawStore, FaultInjector faults, MarketRegistry markets, ILoggerFactory logs)
@@ -39,7 +41,8 @@ public sealed class PaperExchangeHost : IAsyncDisposable
         Clock = options.TimeProvider;
         _rawStore = rawStore;
         Faults = faults;
-        Store = new FaultableStore(rawStore, faults);
+        Events = new MarketEventHub(faults, Clock, options.WsSubscriptionBuffer, maxEvents: options.WsEventLogLimit);
+        Store = new EventingStore(new FaultableStore(rawStore, faults), Events);
         Markets = markets;
         Addresses = options.Addresses;
         Ledger = new BalanceLedger(options.Addresses.Cash, options.Funding);
@@ -87,7 +90,13 @@ public sealed class PaperExchangeHost : IAsyncDisposable
 
     public TimeProvider Clock { get; }
 
-    /// <summary>The store (fails while the database fault is on).</summary>
+    /// <summary>The <c>market_events</c> log and hub behind <c>GET /v1/ws</c> (fed by every change made through <see cref="Store"/>).</summary>
+    public MarketEventHub Events { get; }
+
+    /// <summary>WebSocket connections open now.</summary>
+    public int OpenWebSockets => _api?.OpenWebSockets ?? 0;
+
+    /// <summary>The store (fails while the database fault is on; publishes market events).</summary>
     public IExchangeStore Store { get; }
 
     /// <summary>The Postgres store when one is configured (to block/restore the database directly), else null.</summary>
@@ -164,6 +173,8 @@ public sealed class PaperExchangeHost : IAsyncDisposable
         });
         _app = builder.Build();
         var server = new ApiServer(this, logs.CreateLogger("PaperExchange.Api"), _stopping.Token);
+        _api = server;
+        _app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = Options.WsPingInterval, KeepAliveTimeout = TimeSpan.FromSeconds(10) });
         _app.Run(server.HandleAsync);
         await _app.StartAsync(ct);
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;

@@ -134,4 +134,22 @@ public sealed record PaperExchangeOptions
 
     /// <summary>Where the exchange logs (never secrets). Null = no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>WebSocket <c>/v1/ws</c>: frames queued per connection before it is closed with 1013 <c>slow consumer</c> (EVENTS_SUB_BUFFER).</summary>
+    public int WsOutboundQueue { get; init; } = 256;
+
+    /// <summary>WebSocket: events buffered per subscription before it ends in <c>stream_reset</c> (EVENTS_SUB_BUFFER).</summary>
+    public int WsSubscriptionBuffer { get; init; } = 256;
+
+    /// <summary>WebSocket: market events kept for resume by since_seq (the oldest are pruned first; also pruned after 2 h).</summary>
+    public int WsEventLogLimit { get; init; } = 200_000;
+
+    /// <summary>WebSocket auth: the domain of the signed message (WS_AUTH_DOMAIN).</summary>
+    public string WsAuthDomain { get; init; } = MarketMaker.Protocol.Markets.WsAuth.DefaultDomain;
+
+    /// <summary>WebSocket auth: the longest accepted expiry − issued_at in seconds (WS_AUTH_MAX_TTL; ≤ 0 = no limit).</summary>
+    public int WsAuthMaxTtlSeconds { get; init; } = 300;
+
+    /// <summary>WebSocket keepalive: a ping every interval; no pong within the timeout closes the socket.</summary>
+    public TimeSpan WsPingInterval { get; init; } = TimeSpan.FromSeconds(15);
 }

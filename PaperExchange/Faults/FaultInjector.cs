@@ -26,6 +26,15 @@ public enum FaultKind
 
     /// <summary><see cref="FaultTargets.Executor"/>: every match fails at execution; both orders are released and retried next tick.</summary>
     Failure,
+
+    /// <summary><see cref="FaultTargets.Ws"/>: live events are silently not delivered (<see cref="FaultRule.Count"/> events, or all until cleared).</summary>
+    DropEvents,
+
+    /// <summary><see cref="FaultTargets.Ws"/>: the next frame queued on a connection closes it with 1013 <c>slow consumer</c>.</summary>
+    SlowConsumer,
+
+    /// <summary><see cref="FaultTargets.Ws"/>: <c>auth</c> ops get <c>auth_failed</c> (<see cref="FaultRule.Message"/>, default <c>signature does not match address</c>).</summary>
+    RefuseAuth,
 }
 
 /// <summary>Fault targets: one per endpoint, the JSON-RPC endpoint, and the dependencies.</summary>
@@ -43,9 +52,12 @@ public static class FaultTargets
     public const string Database = "database";
     public const string Executor = "executor";
 
-    public static IReadOnlyList<string> All { get; } = [Healthz, Markets, Book, Trades, OrderStatus, CreateOrder, CancelOrder, DebugMarkets, Rpc, Database, Executor];
+    /// <summary>The WebSocket API (<c>GET /v1/ws</c>): drop_connection, delay (per frame), drop_events, slow_consumer, refuse_auth.</summary>
+    public const string Ws = "ws";
 
-    public static bool IsHttp(string target) => target is not (Database or Executor);
+    public static IReadOnlyList<string> All { get; } = [Healthz, Markets, Book, Trades, OrderStatus, CreateOrder, CancelOrder, DebugMarkets, Rpc, Database, Executor, Ws];
+
+    public static bool IsHttp(string target) => target is not (Database or Executor or Ws);
 }
 
 /// <summary>
@@ -141,6 +153,15 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>The fault in force for <paramref name="target"/>, without consuming its count.</summary>
+    public FaultRule? Peek(string target)
+    {
+        lock (_gate)
+        {
+            return _rules.GetValueOrDefault(target);
+        }
+    }
+
     /// <summary>The fault for the next request to <paramref name="target"/>, consuming one of its count.</summary>
     public FaultRule? Take(string target)
     {
@@ -178,8 +199,9 @@ public sealed class FaultInjector
         {
             FaultTargets.Database => rule.Kind == FaultKind.Unavailable,
             FaultTargets.Executor => rule.Kind == FaultKind.Failure,
-            FaultTargets.Rpc => rule.Kind is not (FaultKind.Unavailable or FaultKind.Failure),
-            _ => rule.Kind is not (FaultKind.Unavailable or FaultKind.Failure or FaultKind.RpcError),
+            FaultTargets.Ws => rule.Kind is FaultKind.DropConnection or FaultKind.Delay or FaultKind.DropEvents or FaultKind.SlowConsumer or FaultKind.RefuseAuth,
+            FaultTargets.Rpc => rule.Kind is not (FaultKind.Unavailable or FaultKind.Failure or FaultKind.DropEvents or FaultKind.SlowConsumer or FaultKind.RefuseAuth),
+            _ => rule.Kind is not (FaultKind.Unavailable or FaultKind.Failure or FaultKind.RpcError or FaultKind.DropEvents or FaultKind.SlowConsumer or FaultKind.RefuseAuth),
         };
         if (!ok)
         {

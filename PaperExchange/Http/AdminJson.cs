@@ -10,7 +10,8 @@ namespace MarketMaker.PaperExchange.Http;
 /// <summary>
 /// JSON of the admin endpoints.
 /// <c>POST /admin/faults</c>: <c>{"target":"book","kind":"http_error","status":503,"delay_ms":0,"count":2,"message":"…"}</c>
-/// (kinds: http_error, delay, hang, malformed_body, drop_connection, rpc_error, unavailable, failure);
+/// (kinds: http_error, delay, hang, malformed_body, drop_connection, rpc_error, unavailable, failure; for target ws:
+/// drop_connection, delay, drop_events, slow_consumer, refuse_auth);
 /// <c>POST /admin/oracle</c>: <c>{"answer":62500}</c> or <c>{"cngn_per_usdc":"1600"}</c>, optional <c>"age_seconds"</c>;
 /// <c>POST /admin/taker</c>: <c>{"running":true,"fair_price":"1600","step":true}</c>.
 /// </summary>
@@ -26,6 +27,9 @@ internal static class AdminJson
         ["rpc_error"] = FaultKind.RpcError,
         ["unavailable"] = FaultKind.Unavailable,
         ["failure"] = FaultKind.Failure,
+        ["drop_events"] = FaultKind.DropEvents,
+        ["slow_consumer"] = FaultKind.SlowConsumer,
+        ["refuse_auth"] = FaultKind.RefuseAuth,
     };
 
     public static string KindName(FaultKind kind) => Kinds.First(k => k.Value == kind).Key;

@@ -36,7 +36,13 @@ internal sealed class ApiServer
         _presenter = new Presenter(host.Markets);
         _log = log;
         _stopping = stopping;
+        _ws = new WsServer(host, _presenter, log, stopping);
     }
+
+    private readonly WsServer _ws;
+
+    /// <summary>WebSocket connections open now.</summary>
+    public int OpenWebSockets => _ws.Open;
 
     private IExchangeStore Store => _host.Store;
 
@@ -112,6 +118,8 @@ internal sealed class ApiServer
                 return Post() ? (FaultTargets.CreateOrder, CreateOrderAsync, null, false) : (null, null, null, true);
             case "/v1/orders/cancel" when Post():
                 return (FaultTargets.CancelOrder, CancelOrderAsync, null, false);
+            case "/v1/ws":
+                return Get() ? (null, _ws.HandleAsync, null, false) : (null, null, null, true);
             case "/rpc":
                 return Post() ? (FaultTargets.Rpc, RpcAsync, null, false) : (null, null, null, true);
             case "/admin/faults":

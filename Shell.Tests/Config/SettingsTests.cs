@@ -87,7 +87,20 @@ public class SettingsTests
         Assert.Equal(TimeSpan.FromSeconds(5), s.DbTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), s.RpcTimeout);
         Assert.Equal(100m, s.Bot.OrderSize);
+        Assert.True(s.Ws.Enabled);
+        Assert.Equal("ws://127.0.0.1:8081/v1/ws", s.Ws.Url);
+        Assert.Equal("markets.numo.xyz", s.Ws.AuthDomain);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), s.Ws.MinInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(5), s.Ws.Debounce);
+        Assert.Equal(TimeSpan.FromSeconds(30), s.Ws.ReconnectMax);
+        Assert.Equal(4 * 1024 * 1024, s.Ws.MaxFrameBytes);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8081", "ws://127.0.0.1:8081/v1/ws")]
+    [InlineData("https://markets.example.test/api/", "wss://markets.example.test/api/v1/ws")]
+    public void The_websocket_url_is_derived_from_the_api_base_url(string api, string ws) =>
+        Assert.Equal(ws, Ok(Minimal((V.ApiBaseUrl, api))).Ws.Url);
 
     [Fact]
     public void An_empty_environment_lists_every_required_variable()
@@ -153,6 +166,13 @@ public class SettingsTests
         { V.HttpTimeoutMs, "1000", s => s.HttpTimeout, TimeSpan.FromSeconds(1) },
         { V.DbTimeoutMs, "2000", s => s.DbTimeout, TimeSpan.FromSeconds(2) },
         { V.RpcTimeoutMs, "3000", s => s.RpcTimeout, TimeSpan.FromSeconds(3) },
+        { V.WsEnabled, "false", s => s.Ws.Enabled, false },
+        { V.WsUrl, "wss://stream.example.test/v1/ws", s => s.Ws.Url, "wss://stream.example.test/v1/ws" },
+        { V.WsAuthDomain, "markets.example.test", s => s.Ws.AuthDomain, "markets.example.test" },
+        { V.WsMinIntervalMs, "0", s => s.Ws.MinInterval, TimeSpan.Zero },
+        { V.WsDebounceMs, "20", s => s.Ws.Debounce, TimeSpan.FromMilliseconds(20) },
+        { V.WsReconnectMaxMs, "1000", s => s.Ws.ReconnectMax, TimeSpan.FromSeconds(1) },
+        { V.WsMaxFrameBytes, "1048576", s => s.Ws.MaxFrameBytes, 1048576 },
         { VariableCatalog.OwnerAddress, "0x00000000000000000000000000000000000000Ab", s => s.OwnerAddress, "0x00000000000000000000000000000000000000ab" },
         { VariableCatalog.SubaccountId, "0099", s => s.SubaccountId, "99" },
     };
@@ -199,6 +219,13 @@ public class SettingsTests
         { V.HttpTimeoutMs, "0", "MM_HTTP_TIMEOUT_MS must be > 0: got \"0\"" },
         { V.DbTimeoutMs, "-1", "MM_DB_TIMEOUT_MS must be > 0: got \"-1\"" },
         { V.RpcTimeoutMs, "soon", "MM_RPC_TIMEOUT_MS must be an integer between -2147483648 and 2147483647: got \"soon\"" },
+        { V.WsEnabled, "yes", "MM_WS_ENABLED must be a bool (1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): got \"yes\"" },
+        { V.WsUrl, "https://stream.example.test/v1/ws", "MM_WS_URL must be an absolute ws:// or wss:// URL (value not shown)" },
+        { V.WsAuthDomain, "markets.example/ws", "MM_WS_AUTH_DOMAIN must be a host name (no spaces or '/'): got \"markets.example/ws\"" },
+        { V.WsMinIntervalMs, "-1", "MM_WS_MIN_INTERVAL_MS must be >= 0: got \"-1\"" },
+        { V.WsDebounceMs, "-5", "MM_WS_DEBOUNCE_MS must be >= 0: got \"-5\"" },
+        { V.WsReconnectMaxMs, "100", "MM_WS_RECONNECT_MAX_MS must be >= 250: got \"100\"" },
+        { V.WsMaxFrameBytes, "1024", "MM_WS_MAX_FRAME_BYTES must be >= 65536: got \"1024\"" },
         { VariableCatalog.OrderSize, "0", "MM_ORDER_SIZE must be > 0: got \"0\"" },
     };
 

@@ -19,7 +19,7 @@ public sealed class RecordedSessionTests
         foreach (var line in lines)
         {
             var record = RecordingJson.Deserialize<CycleRecord>(line, file);
-            Assert.Equal(CycleRecord.SchemaId, record.Schema);
+            Assert.True(CycleRecord.IsReadable(record.Schema), $"{file}: schema {record.Schema}");
 
             // The state the previous replayed decision produced is the state the next cycle was recorded with.
             if (carried is not null)

@@ -425,11 +425,11 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
         Assert.Contains($"{broken}:7:", stderr, StringComparison.Ordinal);
 
         lines = session.Lines.Take(20).ToArray();
-        lines[2] = lines[2].Replace("\"mm-bot.cycle/2\"", "\"mm-bot.cycle/3\"", StringComparison.Ordinal);
+        lines[2] = lines[2].Replace("\"mm-bot.cycle/2\"", "\"mm-bot.cycle/9\"", StringComparison.Ordinal).Replace("\"mm-bot.cycle/3\"", "\"mm-bot.cycle/9\"", StringComparison.Ordinal);
         var future = session.Copy("future.jsonl", lines);
         (code, _, stderr) = await Replay(future);
         Assert.Equal(2, code);
-        Assert.Contains($"{future}:3: schema \"mm-bot.cycle/3\"; this mm-bot reads \"mm-bot.cycle/2\"", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{future}:3: schema \"mm-bot.cycle/9\"; this mm-bot reads \"mm-bot.cycle/3\" and \"mm-bot.cycle/2\"", stderr, StringComparison.Ordinal);
 
         var empty = session.Copy("empty.jsonl", ["", "  "]);
         (code, _, stderr) = await Replay(empty);

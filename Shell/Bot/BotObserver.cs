@@ -72,6 +72,7 @@ public sealed class BotObserver : ICycleObserver, IDecisionFailureObserver
         var decision = readiness == counted.Readiness ? counted : counted with { Readiness = readiness };
         _metrics.Update(outcome.Snapshot, decision, _config);
         _metrics.SetStandby(outcome.Standby);
+        _metrics.Ws.Wakeup(outcome.Wake);
         var errors = outcome.SourceErrors.Length
             + outcome.Cancels.Count(c => !c.Outcome.Ok)
             + outcome.Placements.Count(p => !p.Outcome.Ok)

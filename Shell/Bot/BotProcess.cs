@@ -27,6 +27,12 @@ public sealed class BotHandle
 
     public MarketInfo? Market { get; internal set; }
 
+    /// <summary>The markets-service WebSocket feed (null when MM_WS_ENABLED=false or before the market is known).</summary>
+    public Adapters.MarketsWebSocketFeed? WsFeed { get; internal set; }
+
+    /// <summary>When the next cycle starts (poll interval or a WebSocket wake-up).</summary>
+    public CycleWaker? Waker { get; internal set; }
+
     /// <summary>Completes after the first cycle ran.</summary>
     public Task FirstCycle => _firstCycle.Task;
 
@@ -253,8 +259,20 @@ public static class BotProcess
                 var observer = new BotObserver(handle.Metrics, handle.Readiness, s.Bot, log, s.SoakLogIntervalSeconds, StartedAt);
                 handle.Observer = observer;
                 var runner = new CycleRunner(s.Bot, market.Spec, wiring.Ports, wiring.Timeouts, time, log, new CallbackObserver(observer, handle));
-                var loop = new BotLoop(runner, interval, time, log);
+                var waker = new CycleWaker(interval, s.Ws.MinInterval, s.Ws.Debounce, time);
+                handle.Waker = waker;
+                await using var feed = s.Ws.Enabled
+                    ? new Adapters.MarketsWebSocketFeed(s.Ws, market.Spec.Symbol, s.OwnerKey, wiring.Own, waker.Wake, handle.Metrics.Ws, log, time)
+                    : null;
+                handle.WsFeed = feed;
+                if (feed is null)
+                {
+                    log.LogInformation("websocket off ({Variable}=false): a cycle every {Interval} ms", Config.ShellVariables.WsEnabled, interval.TotalMilliseconds);
+                }
+
+                var loop = new BotLoop(runner, interval, time, log, waker: waker);
                 await loop.StartAsync(CancellationToken.None);
+                feed?.Start();
                 try
                 {
                     await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken);

@@ -59,15 +59,19 @@ public sealed class BotWiring : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<IDisposable> _ownedSync = [];
 
-    private BotWiring(CyclePorts ports, SourceTimeouts timeouts)
+    private BotWiring(CyclePorts ports, SourceTimeouts timeouts, OwnOrders own)
     {
         Ports = ports;
         Timeouts = timeouts;
+        Own = own;
     }
 
     public CyclePorts Ports { get; }
 
     public SourceTimeouts Timeouts { get; }
+
+    /// <summary>The order ids this process placed or cancelled (the WebSocket feed ignores their own echoes).</summary>
+    public OwnOrders Own { get; }
 
     /// <summary>The addresses of the chain the bot signs for (env overrides, deployment files, built-ins).</summary>
     public static DeploymentAddresses ResolveAddresses(Settings s, IReadOnlyDictionary<string, string> env) =>
@@ -132,7 +136,8 @@ public sealed class BotWiring : IAsyncDisposable
         }
 
         var identity = Identity(s, market, addresses, s.SignerKey, s.OwnerAddress, s.SignerAddress, s.SubaccountId, s.RecipientId, s.ServiceName);
-        var gateway = new MarketsOrderGateway(markets, market.Spec, identity, time);
+        var own = new OwnOrders();
+        var gateway = new TrackingOrderGateway(new MarketsOrderGateway(markets, market.Spec, identity, time), own);
 
         JsonlRecorder? recorder = s.RecordFile is { Length: > 0 } path ? new JsonlRecorder(path, s.RecordMaxMb) : null;
         var ports = new CyclePorts(
@@ -146,7 +151,7 @@ public sealed class BotWiring : IAsyncDisposable
             new KillSwitchFile(s.KillSwitchFile),
             recorder,
             instance);
-        var wiring = new BotWiring(ports, timeouts);
+        var wiring = new BotWiring(ports, timeouts, own);
         wiring._owned.AddRange(owned);
         if (recorder is not null)
         {

@@ -105,6 +105,9 @@ public sealed record Settings
     public required TimeSpan DbTimeout { get; init; }
     public required TimeSpan RpcTimeout { get; init; }
 
+    /// <summary>The markets-service WebSocket (MM_WS_*).</summary>
+    public WsSettings Ws { get; init; } = WsSettings.Disabled;
+
     /// <summary>The process environment as a dictionary (the only place that reads it).</summary>
     public static IReadOnlyDictionary<string, string> ProcessEnvironment()
     {
@@ -206,6 +209,7 @@ public sealed record Settings
         var httpTimeout = PositiveMs(r, V.HttpTimeoutMs, 5000);
         var dbTimeout = PositiveMs(r, V.DbTimeoutMs, 5000);
         var rpcTimeout = PositiveMs(r, V.RpcTimeoutMs, 5000);
+        var ws = WsSettings.Read(r, apiBaseUrl);
 
         if (r.Errors.Count > 0)
         {
@@ -246,6 +250,7 @@ public sealed record Settings
             HttpTimeout = httpTimeout,
             DbTimeout = dbTimeout,
             RpcTimeout = rpcTimeout,
+            Ws = ws,
         });
     }
 
@@ -300,6 +305,7 @@ public sealed record Settings
             $"{V.DbTimeoutMs} = {((long)DbTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}",
             $"{V.RpcTimeoutMs} = {((long)RpcTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}",
         };
+        lines.AddRange(Ws.Describe());
         foreach (var (name, value) in ConfigParser.ToVariables(Bot))
         {
             if (name != VariableCatalog.OwnerAddress)

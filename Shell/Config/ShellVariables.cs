@@ -50,6 +50,13 @@ public static class ShellVariables
     public const string HttpTimeoutMs = "MM_HTTP_TIMEOUT_MS";
     public const string DbTimeoutMs = "MM_DB_TIMEOUT_MS";
     public const string RpcTimeoutMs = "MM_RPC_TIMEOUT_MS";
+    public const string WsEnabled = "MM_WS_ENABLED";
+    public const string WsUrl = "MM_WS_URL";
+    public const string WsAuthDomain = "MM_WS_AUTH_DOMAIN";
+    public const string WsMinIntervalMs = "MM_WS_MIN_INTERVAL_MS";
+    public const string WsDebounceMs = "MM_WS_DEBOUNCE_MS";
+    public const string WsReconnectMaxMs = "MM_WS_RECONNECT_MAX_MS";
+    public const string WsMaxFrameBytes = "MM_WS_MAX_FRAME_BYTES";
 
     /// <summary>Chainlink NGN/USD feed on Base (external-sources.md).</summary>
     public const string BaseNgnUsdFeed = "0xdfbb5Cbc88E382de007bfe6CE99C388176ED80aD";
@@ -58,7 +65,7 @@ public static class ShellVariables
     public static readonly ImmutableArray<string> Sensitive =
     [
         OwnerPrivateKey, SignerPrivateKey, DatabaseUrl, DatabaseUrlFallback, ExternalApiKey,
-        ApiBaseUrl, RpcUrl, AnchorUrl, ExternalBaseUrl, ExternalRpcUrl,
+        ApiBaseUrl, RpcUrl, AnchorUrl, ExternalBaseUrl, ExternalRpcUrl, WsUrl,
     ];
 
     private const string Connections = "Connections";
@@ -77,6 +84,13 @@ public static class ShellVariables
         new(HttpTimeoutMs, "5000", "timeout of one markets-service or anchor HTTP request in ms (> 0)", Connections),
         new(DbTimeoutMs, "5000", "timeout of one database query in ms (> 0)", Connections),
         new(RpcTimeoutMs, "5000", "timeout of one JSON-RPC call in ms (> 0)", Connections),
+        new(WsEnabled, "true", "use the markets-service WebSocket (book, trades, orders) to start a cycle early on a change; polling stays the truth", Connections),
+        new(WsUrl, "(MM_API_BASE_URL with ws:// or wss:// + /v1/ws)", "markets-service WebSocket URL", Connections),
+        new(WsAuthDomain, "markets.numo.xyz", "domain in the signed WebSocket auth message (the service's WS_AUTH_DOMAIN)", Connections),
+        new(WsMinIntervalMs, "100", "a wake-up never starts a cycle sooner than this after the previous one, in ms (>= 0)", Connections),
+        new(WsDebounceMs, "5", "wait this long after the first event of a burst before the cycle, in ms (>= 0)", Connections),
+        new(WsReconnectMaxMs, "30000", "cap of the WebSocket reconnect backoff (exponential from 250 ms, with jitter), in ms (>= 250)", Connections),
+        new(WsMaxFrameBytes, "4194304", "WebSocket frames larger than this are counted and dropped (>= 65536)", Connections),
         new(OwnerPrivateKey, "(required)", "owner private key, 64 hex digits with or without 0x", Identity, Secret: true),
         new(SignerPrivateKey, "(= MM_OWNER_PRIVATE_KEY)", "signer private key for orders and cancels", Identity, Secret: true),
         new(SignerAddress, "(derived from the signer key)", "signer address; must match the signer key", Identity),

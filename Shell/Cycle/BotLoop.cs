@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace MarketMaker.Shell.Cycle;
 
 /// <summary>
-/// Runs the cycle every poll interval until the host stops. A stop signal never interrupts a cycle in flight:
+/// Runs the cycle every poll interval (earlier on a <see cref="CycleWaker"/> wake-up) until the host stops. A stop signal never interrupts a cycle in flight:
 /// the cycle finishes (each source has its own timeout), then the loop ends and the shutdown summary is written.
 /// Live quotes are left resting so that a restart adopts them.
 /// </summary>
@@ -15,14 +15,17 @@ public sealed class BotLoop : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly Action? _onStopped;
+    private readonly CycleWaker _waker;
 
-    public BotLoop(CycleRunner runner, TimeSpan interval, TimeProvider time, ILogger log, Action? onStopped = null)
+    /// <param name="waker">When the next cycle starts (WebSocket wake-ups); null = every <paramref name="interval"/>.</param>
+    public BotLoop(CycleRunner runner, TimeSpan interval, TimeProvider time, ILogger log, Action? onStopped = null, CycleWaker? waker = null)
     {
         _runner = runner;
         _interval = interval;
         _time = time;
         _log = log;
         _onStopped = onStopped;
+        _waker = waker ?? new CycleWaker(interval, TimeSpan.Zero, TimeSpan.Zero, time);
     }
 
     /// <summary>Completed cycles (for tests and the soak line).</summary>
@@ -32,13 +35,14 @@ public sealed class BotLoop : BackgroundService
     {
         try
         {
+            var wake = WakeReasons.Poll;
             while (!stoppingToken.IsCancellationRequested)
             {
                 var started = _time.GetUtcNow();
                 try
                 {
                     // Not the stopping token: a cycle in flight is finished, never cut in half.
-                    await _runner.RunOnceAsync(CancellationToken.None);
+                    await _runner.RunOnceAsync(CancellationToken.None, wake);
                     Cycles++;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -48,17 +52,14 @@ public sealed class BotLoop : BackgroundService
                     _log.LogError(ex, "cycle failed: {Error}", ex.Message);
                 }
 
-                var wait = _interval - (_time.GetUtcNow() - started);
-                if (wait > TimeSpan.Zero)
+                try
                 {
-                    try
-                    {
-                        await Task.Delay(wait, _time, stoppingToken);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
+                    // The poll interval, or earlier when the socket reported a change (one cycle at a time).
+                    wake = await _waker.WaitAsync(started, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
                 }
             }
         }

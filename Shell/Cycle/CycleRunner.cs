@@ -37,7 +37,8 @@ public sealed record CycleOutcome(
     int AnchorFetchFailures,
     int ExternalAnchorFetches,
     int ExternalAnchorFetchFailures,
-    MarketMaker.Shell.Adapters.InstanceStatus? Instance = null)
+    MarketMaker.Shell.Adapters.InstanceStatus? Instance = null,
+    string Wake = WakeReasons.Poll)
 {
     /// <summary>True while another instance is active (or the lock was lost): this one sends nothing.</summary>
     public bool Standby => Instance is { IsActive: false };
@@ -91,7 +92,8 @@ public sealed class CycleRunner
     /// <summary>The decision function (the core's; a test may put one that fails, to prove the halt below).</summary>
     internal Func<Snapshot, BotState, BotConfig, Decision> DecideFunction { get; init; } = Decider.Decide;
 
-    public async Task<CycleOutcome> RunOnceAsync(CancellationToken ct)
+    /// <param name="wake">Why this cycle runs (<see cref="WakeReasons"/>): logged and recorded, never seen by the core.</param>
+    public async Task<CycleOutcome> RunOnceAsync(CancellationToken ct, string wake = WakeReasons.Poll)
     {
         // 1. Gather.
         var started = _time.GetTimestamp();
@@ -190,13 +192,13 @@ public sealed class CycleRunner
         }
 
         // 5. Record, then carry the state forward.
-        _ports.Recorder?.Record(snapshot, before, config, decision);
+        _ports.Recorder?.Record(snapshot, before, config, decision, wake);
         // Settle: the next state holds what the exchange was sent and answered, not what was intended.
         State = Settlement.Settle(before, decision, Outcomes(cancelOutcomes, placeOutcomes));
         LastDecision = decision;
         if (instance.IsActive)
         {
-            LogDecision(decision);
+            LogDecision(decision, wake);
         }
 
         if (_log.IsEnabled(LogLevel.Debug))
@@ -223,7 +225,8 @@ public sealed class CycleRunner
             _ports.Anchor is not null && !_anchor.FreshThisCycle ? 1 : 0,
             wantExternal ? 1 : 0,
             wantExternal && !_external.FreshThisCycle ? 1 : 0,
-            _ports.Instance is null ? null : instance);
+            _ports.Instance is null ? null : instance,
+            wake);
         _observer?.OnCycle(outcomeRecord);
         return outcomeRecord;
     }
@@ -394,7 +397,7 @@ public sealed class CycleRunner
         }
     }
 
-    private void LogDecision(Decision d)
+    private void LogDecision(Decision d, string wake)
     {
         if (d.Reconciliation is { } r)
         {
@@ -413,12 +416,12 @@ public sealed class CycleRunner
         if (d.ChangesAnything)
         {
             _log.LogInformation(
-                "decision ref={Reference} source={Source} cancels={Cancels} placements={Placements} fills={Fills} halt={Halt} dry_run={DryRun}",
+                "decision ref={Reference} source={Source} cancels={Cancels} placements={Placements} fills={Fills} halt={Halt} dry_run={DryRun} wake={Wake}",
                 d.ReferencePrice, d.ReferenceSource.Wire(),
                 string.Join(",", d.Cancels.Select(c => $"{c.OrderId}:{c.Reason}:{c.Category}")),
                 string.Join(",", d.Placements.Select(p => $"{p.OrderId}:{p.Size}@{p.Price}")),
                 string.Join(",", d.Fills.Select(f => $"{f.OrderId}:{f.Side.Wire()}:{f.Size}:{f.Source}")),
-                d.Halt?.Reason ?? "", d.DryRun ? "true" : "false");
+                d.Halt?.Reason ?? "", d.DryRun ? "true" : "false", wake);
         }
     }
 

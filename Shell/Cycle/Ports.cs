@@ -67,7 +67,8 @@ public interface IStateStore
 /// <summary>Appends one line per cycle for replay (optional).</summary>
 public interface ICycleRecorder
 {
-    void Record(Snapshot snapshot, BotState before, BotConfig config, Decision decision);
+    /// <param name="wake">Why the cycle ran (<see cref="WakeReasons"/>); recorded beside the snapshot, never an input of the core.</param>
+    void Record(Snapshot snapshot, BotState before, BotConfig config, Decision decision, string wake = WakeReasons.Poll);
 }
 
 /// <summary>The kill-switch file.</summary>

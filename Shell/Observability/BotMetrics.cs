@@ -79,6 +79,7 @@ public sealed class BotMetrics
             referenceSource.WithLabels(source).Set(0);
         }
 
+        Ws = new WsMetrics(Registry);
         fills.WithLabels("buy");
         fills.WithLabels("sell");
         foreach (var category in CancelCategory.All)
@@ -88,6 +89,9 @@ public sealed class BotMetrics
     }
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>The WebSocket feed's and the wake-ups' metrics (same registry).</summary>
+    public WsMetrics Ws { get; }
 
     public static readonly ImmutableArray<(string Name, string Help)> GaugeNames =
     [
@@ -137,6 +141,7 @@ public sealed class BotMetrics
         .. CounterNames.Select(c => c.Name),
         "mm_bot_halt_reason", "mm_bot_dependency_stale", "mm_bot_operator_mode", "mm_bot_reference_source",
         "mm_bot_inventory", "mm_bot_fills_total", "mm_bot_order_cancels_total_by_category", "mm_bot_input_anomalies_total",
+        .. WsMetrics.Names,
     ];
 
     /// <summary>Sets every metric from one decision and the snapshot it was made from.</summary>

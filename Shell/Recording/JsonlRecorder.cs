@@ -37,12 +37,12 @@ public sealed class JsonlRecorder : ICycleRecorder, IDisposable
         }
     }
 
-    public void Record(Snapshot snapshot, BotState before, BotConfig config, Decision decision)
+    public void Record(Snapshot snapshot, BotState before, BotConfig config, Decision decision, string wake = WakeReasons.Poll)
     {
         lock (_gate)
         {
             _cycle++;
-            var line = RecordingJson.Serialize(new CycleRecord(CycleRecord.SchemaId, _cycle, snapshot, before, config, decision));
+            var line = RecordingJson.Serialize(new CycleRecord(CycleRecord.SchemaId, _cycle, snapshot, before, config, decision, wake));
             var bytes = Encoding.UTF8.GetBytes(line + "\n");
             var stream = Open();
             if (stream.Length > 0 && stream.Length + bytes.Length > _maxBytes)

@@ -5,10 +5,27 @@ using MarketMaker.Core;
 
 namespace MarketMaker.Shell.Recording;
 
-/// <summary>One recorded cycle: what the core saw, the state before, the config in force, and what it decided.</summary>
-public sealed record CycleRecord(string Schema, long Cycle, Snapshot Snapshot, BotState StateBefore, BotConfig Config, Decision Decision)
+/// <summary>
+/// One recorded cycle: why it ran (<c>wake</c>: <c>poll</c> or the WebSocket channel; not an input of the core), what
+/// the core saw, the state before, the config in force, and what it decided. <c>mm-bot.cycle/2</c> lines have no wake.
+/// </summary>
+public sealed record CycleRecord(
+    [property: JsonPropertyOrder(-3)] string Schema,
+    [property: JsonPropertyOrder(-2)] long Cycle,
+    Snapshot Snapshot,
+    BotState StateBefore,
+    BotConfig Config,
+    Decision Decision,
+    [property: JsonPropertyOrder(-1)] string? Wake = null)
 {
-    public const string SchemaId = "mm-bot.cycle/2";
+    /// <summary>The schema written by this version.</summary>
+    public const string SchemaId = "mm-bot.cycle/3";
+
+    /// <summary>The previous schema (no <c>wake</c>), still read by replay.</summary>
+    public const string SchemaIdV2 = "mm-bot.cycle/2";
+
+    /// <summary>Every schema id replay reads.</summary>
+    public static bool IsReadable(string? schema) => schema is SchemaId or SchemaIdV2;
 }
 
 /// <summary>The input of `mm-bot decide`: one snapshot with the state and config inside.</summary>

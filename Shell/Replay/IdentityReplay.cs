@@ -21,6 +21,7 @@ internal readonly record struct CycleOutcome(long Cycle, DateTimeOffset Now, boo
 internal sealed class IdentityReplay
 {
     private static readonly byte[] Prefix = Encoding.UTF8.GetBytes($"{{\"schema\":\"{CycleRecord.SchemaId}\",\"cycle\":");
+    private static readonly byte[] PrefixV2 = Encoding.UTF8.GetBytes($"{{\"schema\":\"{CycleRecord.SchemaIdV2}\",\"cycle\":");
 
     private readonly DecisionWriter _writer = new();
     private byte[] _previousNext = new byte[64 * 1024];
@@ -48,20 +49,38 @@ internal sealed class IdentityReplay
 
     private CycleOutcome? TryFast(ReadOnlySpan<byte> s)
     {
-        if (!s.StartsWith(Prefix) || s[^1] != (byte)'}')
+        var v2 = s.StartsWith(Prefix);
+        if ((!v2 && !s.StartsWith(PrefixV2)) || s[^1] != (byte)'}')
         {
             return null;
         }
 
         try
         {
-            var pos = Prefix.Length;
+            var pos = v2 ? Prefix.Length : PrefixV2.Length;
             if (!Utf8Parser.TryParse(s[pos..], out long cycle, out var consumed))
             {
                 return null;
             }
 
             pos += consumed;
+            if (v2)
+            {
+                // "wake" is not an input of the core: skipped (a plain string of letters as the recorder writes it).
+                if (!Expect(s, ref pos, ",\"wake\":\""u8))
+                {
+                    return null;
+                }
+
+                var end = s[pos..].IndexOf((byte)'"');
+                if (end <= 0 || s.Slice(pos, end).IndexOf((byte)'\\') >= 0)
+                {
+                    return null;
+                }
+
+                pos += end + 1;
+            }
+
             if (!Expect(s, ref pos, ",\"snapshot\":"u8))
             {
                 return null;

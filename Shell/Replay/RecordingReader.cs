@@ -11,7 +11,7 @@ internal readonly record struct RecordedLine(long LineNumber, CycleRecord Record
 
 /// <summary>
 /// Streams a JSON-lines recording (<see cref="JsonlRecorder"/>) one line at a time, as UTF-8 bytes: blank lines are
-/// skipped, every other line must be a <see cref="CycleRecord"/> of schema <see cref="CycleRecord.SchemaId"/>.
+/// skipped, every other line must be a <see cref="CycleRecord"/> of schema <see cref="CycleRecord.SchemaId"/> (or the older <see cref="CycleRecord.SchemaIdV2"/>).
 /// A malformed line is a <see cref="RecordingFormatException"/> naming the file and line.
 /// </summary>
 internal sealed class RecordingReader : IDisposable
@@ -126,13 +126,23 @@ internal sealed class RecordingReader : IDisposable
         }
 
         var schema = Schema(bytes.Span, where);
-        if (schema != CycleRecord.SchemaId)
+        if (!CycleRecord.IsReadable(schema))
         {
             throw new RecordingFormatException(
-                $"{where}: schema {(schema is null ? "missing" : "\"" + schema + "\"")}; this mm-bot reads \"{CycleRecord.SchemaId}\" (docs/recording-schema.md)");
+                $"{where}: schema {(schema is null ? "missing" : "\"" + schema + "\"")}; this mm-bot reads \"{CycleRecord.SchemaId}\" and \"{CycleRecord.SchemaIdV2}\" (docs/recording-schema.md)");
         }
 
         var record = Deserialize<CycleRecord>(bytes.Span, where);
+        if (schema == CycleRecord.SchemaIdV2 && record.Wake is not null)
+        {
+            throw new RecordingFormatException($"{where}: \"wake\" is not a field of {CycleRecord.SchemaIdV2}");
+        }
+
+        if (schema == CycleRecord.SchemaId && string.IsNullOrEmpty(record.Wake))
+        {
+            throw new RecordingFormatException($"{where}: \"wake\" is required in {CycleRecord.SchemaId}");
+        }
+
         if (record.Snapshot is null || record.StateBefore is null || record.Config is null || record.Decision is null)
         {
             throw new RecordingFormatException($"{where}: snapshot, state_before, config and decision are all required");
