@@ -40,6 +40,9 @@ public sealed record BotConfig
     public decimal LevelSizeMult { get; init; } = 1m;
     public bool DryRun { get; init; }
     public int ReadinessMissingQuoteTimeoutSeconds { get; init; }
+
+    /// <summary>MM_MAX_DRAWDOWN: peak-to-trough P&amp;L drawdown (quote currency) that latches a halt; 0 = off.</summary>
+    public decimal MaxDrawdown { get; init; }
     public ImmutableArray<string> ProtectedOrderIdPrefixes { get; init; } = ["validation:", "test:"];
     public ExternalAnchorConfig ExternalAnchor { get; init; } = new();
 

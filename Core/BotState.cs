@@ -33,6 +33,12 @@ public sealed record BotState
     /// <summary>The halt in force after the last decision, if any.</summary>
     public string? CurrentHaltReason { get; init; }
 
+    /// <summary>Fills whose markouts are still due (memory: a restart loses them).</summary>
+    public ImmutableArray<PendingMarkout> PendingMarkouts { get; init; } = [];
+
+    /// <summary>The last reference price, marking the position while none is available.</summary>
+    public decimal? LastMark { get; init; }
+
     public static BotState Fresh(PersistedState persisted) => new() { Persisted = persisted };
 }
 
@@ -48,6 +54,9 @@ public sealed record PersistedState
     public string? LastHaltReason { get; init; }
     public ImmutableSortedDictionary<string, decimal> LastInventorySnapshot { get; init; } = ImmutableSortedDictionary<string, decimal>.Empty;
 
+    /// <summary>The P&amp;L book (diagnostic: it survives a restart).</summary>
+    public PnlBook Pnl { get; init; } = new();
+
     public bool SameAs(PersistedState other) =>
         NextNonceBase == other.NextNonceBase
         && LastNonceBySide.SequenceEqual(other.LastNonceBySide)
@@ -56,14 +65,15 @@ public sealed record PersistedState
         && LastAdoptedBidOrderId == other.LastAdoptedBidOrderId
         && LastAdoptedAskOrderId == other.LastAdoptedAskOrderId
         && LastHaltReason == other.LastHaltReason
-        && LastInventorySnapshot.SequenceEqual(other.LastInventorySnapshot);
+        && LastInventorySnapshot.SequenceEqual(other.LastInventorySnapshot)
+        && Pnl == other.Pnl;
 }
 
 /// <summary>
 /// An order of ours whose fills are being followed: side, last seen size and remaining, when we began following it,
-/// and how much of it has already been counted as filled.
+/// how much of it has already been counted as filled, and its limit price (the price its fills are counted at).
 /// </summary>
-public sealed record TrackedOrder(string OrderId, Side Side, decimal Size, decimal Remaining, DateTimeOffset Since, decimal Counted = 0m);
+public sealed record TrackedOrder(string OrderId, Side Side, decimal Size, decimal Remaining, DateTimeOffset Since, decimal Counted = 0m, decimal? Price = null);
 
 public sealed record FillTracker
 {

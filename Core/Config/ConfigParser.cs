@@ -76,6 +76,7 @@ public static class ConfigParser
             [MaxShortInventory] = D(config.MaxShortInventory),
             [MaxNotionalPerSide] = D(config.MaxNotionalPerSide),
             [MaxNetInventory] = D(config.MaxNetInventory),
+            [MaxDrawdown] = D(config.MaxDrawdown),
             [MaxQuoteAgeSeconds] = I(config.MaxQuoteAgeSeconds),
             [MaxAnchorDeviationBps] = D(config.MaxAnchorDeviationBps),
             [StaleMarketDataTimeoutSeconds] = I(config.StaleMarketDataTimeoutSeconds),
@@ -153,6 +154,7 @@ public static class ConfigParser
 
         var maxNotional = NonNegativeDecimal(reader, MaxNotionalPerSide, d.MaxNotionalPerSide);
         var maxNet = NonNegativeDecimal(reader, MaxNetInventory, d.MaxNetInventory);
+        var maxDrawdown = NonNegativeDecimal(reader, MaxDrawdown, d.MaxDrawdown);
         var maxQuoteAge = NonNegativeInt(reader, MaxQuoteAgeSeconds, d.MaxQuoteAgeSeconds);
         var maxDeviation = NonNegativeDecimal(reader, MaxAnchorDeviationBps, d.MaxAnchorDeviationBps);
         var staleMarket = NonNegativeInt(reader, StaleMarketDataTimeoutSeconds, d.StaleMarketDataTimeoutSeconds);
@@ -216,6 +218,7 @@ public static class ConfigParser
             MaxShortInventory = maxShort,
             MaxNotionalPerSide = maxNotional,
             MaxNetInventory = maxNet,
+            MaxDrawdown = maxDrawdown,
             MaxQuoteAgeSeconds = maxQuoteAge,
             MaxAnchorDeviationBps = maxDeviation,
             StaleMarketDataTimeoutSeconds = staleMarket,

@@ -25,6 +25,7 @@ public sealed class BotMetrics
     private readonly Gauge inventory;
     private readonly Counter fills;
     private readonly Counter cancelsByCategory;
+    private readonly PnlMetrics pnl;
     private string? currentHaltReason;
     private long replaceDrivenCancels;
     private long placements;
@@ -50,6 +51,7 @@ public sealed class BotMetrics
         inventory = factory.CreateGauge("mm_bot_inventory", "balance total by asset", ["asset"]);
         fills = factory.CreateCounter("mm_bot_fills_total", "fills observed, by side", ["side"]);
         cancelsByCategory = factory.CreateCounter("mm_bot_order_cancels_total_by_category", "cancels, by category", ["category"]);
+        pnl = new PnlMetrics(factory);
 
         foreach (var dependency in Dependencies)
         {
@@ -128,6 +130,7 @@ public sealed class BotMetrics
         .. CounterNames.Select(c => c.Name),
         "mm_bot_halt_reason", "mm_bot_dependency_stale", "mm_bot_operator_mode", "mm_bot_reference_source",
         "mm_bot_inventory", "mm_bot_fills_total", "mm_bot_order_cancels_total_by_category",
+        .. PnlMetrics.Names,
     ];
 
     /// <summary>Sets every metric from one decision and the snapshot it was made from.</summary>
@@ -199,6 +202,8 @@ public sealed class BotMetrics
                     counters["mm_bot_partial_fills_total"].Inc();
                 }
             }
+
+            pnl.Update(decision);
 
             // Labelled series.
             var reason = decision.Halt?.Reason;

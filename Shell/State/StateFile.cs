@@ -38,6 +38,7 @@ public static class StateFile
     public const string LastAdoptedAskOrderId = "last_adopted_ask_order_id";
     public const string LastHaltReason = "last_halt_reason";
     public const string LastInventorySnapshot = "last_inventory_snapshot";
+    public const string Pnl = "pnl";
 
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -146,6 +147,13 @@ public static class StateFile
                 w.WriteEndObject();
             }
 
+            if (state.Pnl != EmptyPnl)
+            {
+                // The P&L book (diagnostic), in the recordings' form: snake_case, decimals as strings.
+                w.WritePropertyName(Pnl);
+                JsonSerializer.Serialize(w, state.Pnl, MarketMaker.Shell.Recording.RecordingJson.Options);
+            }
+
             w.WriteEndObject();
         }
 
@@ -195,11 +203,31 @@ public static class StateFile
                     LastAdoptedAskOrderId => state with { LastAdoptedAskOrderId = Text(v, path, field.Name) },
                     LastHaltReason => state with { LastHaltReason = Text(v, path, field.Name) },
                     LastInventorySnapshot => state with { LastInventorySnapshot = Map(v, path, LastInventorySnapshot, Amount) },
+                    Pnl => state with { Pnl = ReadPnl(v, path) },
                     _ => state,
                 };
             }
 
             return state;
+        }
+    }
+
+    private static readonly PnlBook EmptyPnl = new();
+
+    private static PnlBook ReadPnl(JsonElement v, string path)
+    {
+        if (v.ValueKind == JsonValueKind.Null)
+        {
+            return EmptyPnl;
+        }
+
+        try
+        {
+            return MarketMaker.Shell.Recording.RecordingJson.Deserialize<PnlBook>(v.GetRawText(), Pnl);
+        }
+        catch (MarketMaker.Shell.Recording.RecordingFormatException e)
+        {
+            throw new StateFileException(path, $"field {Pnl} is not a P&L book ({e.Message})", e);
         }
     }
 
