@@ -8,13 +8,13 @@ namespace MarketMaker.Shell.Recording;
 /// <summary>One recorded cycle: what the core saw, the state before, the config in force, and what it decided.</summary>
 public sealed record CycleRecord(string Schema, long Cycle, Snapshot Snapshot, BotState StateBefore, BotConfig Config, Decision Decision)
 {
-    public const string SchemaId = "mm-bot.cycle/1";
+    public const string SchemaId = "mm-bot.cycle/2";
 }
 
 /// <summary>The input of `mm-bot decide`: one snapshot with the state and config inside.</summary>
 public sealed record DecideInput(string Schema, Snapshot Snapshot, BotState State, BotConfig Config)
 {
-    public const string SchemaId = "mm-bot.decide-input/1";
+    public const string SchemaId = "mm-bot.decide-input/2";
 }
 
 /// <summary>
