@@ -50,6 +50,9 @@ public sealed record BotConfig
 
     /// <summary>A resting order closer to its expiry than this is replaced (cancel category expiry_refresh); 0 = off.</summary>
     public int OrderRefreshBeforeExpirySeconds { get; init; } = 30;
+
+    /// <summary>MM_MAX_DRAWDOWN: peak-to-trough P&amp;L drawdown (quote currency) that latches a halt; 0 = off.</summary>
+    public decimal MaxDrawdown { get; init; }
     public ImmutableArray<string> ProtectedOrderIdPrefixes { get; init; } = ["validation:", "test:"];
     public ExternalAnchorConfig ExternalAnchor { get; init; } = new();
 

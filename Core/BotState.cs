@@ -36,6 +36,12 @@ public sealed record BotState
     /// <summary>The last accepted reference and a pending move of the book (sanity band, docs/hostile-input.md).</summary>
     public ReferenceMemory Reference { get; init; } = new();
 
+    /// <summary>Fills whose markouts are still due (memory: a restart loses them).</summary>
+    public ImmutableArray<PendingMarkout> PendingMarkouts { get; init; } = [];
+
+    /// <summary>The last reference price, marking the position while none is available.</summary>
+    public decimal? LastMark { get; init; }
+
     public static BotState Fresh(PersistedState persisted) => new() { Persisted = persisted };
 }
 
@@ -54,6 +60,9 @@ public sealed record PersistedState
     /// <summary>Spot: the base balance seen at the first cycle, the default target inventory (BotConfig.TargetBaseInventory).</summary>
     public decimal? TargetBaseInventory { get; init; }
 
+    /// <summary>The P&amp;L book (diagnostic: it survives a restart).</summary>
+    public PnlBook Pnl { get; init; } = new();
+
     public bool SameAs(PersistedState other) =>
         NextNonceBase == other.NextNonceBase
         && LastNonceBySide.SequenceEqual(other.LastNonceBySide)
@@ -63,14 +72,15 @@ public sealed record PersistedState
         && LastAdoptedAskOrderId == other.LastAdoptedAskOrderId
         && LastHaltReason == other.LastHaltReason
         && LastInventorySnapshot.SequenceEqual(other.LastInventorySnapshot)
-        && TargetBaseInventory == other.TargetBaseInventory;
+        && TargetBaseInventory == other.TargetBaseInventory
+        && Pnl == other.Pnl;
 }
 
 /// <summary>
 /// An order of ours whose fills are being followed: side, last seen size and remaining, when we began following it,
-/// and how much of it has already been counted as filled.
+/// how much of it has already been counted as filled, and its limit price (the price its fills are counted at).
 /// </summary>
-public sealed record TrackedOrder(string OrderId, Side Side, decimal Size, decimal Remaining, DateTimeOffset Since, decimal Counted = 0m);
+public sealed record TrackedOrder(string OrderId, Side Side, decimal Size, decimal Remaining, DateTimeOffset Since, decimal Counted = 0m, decimal? Price = null);
 
 public sealed record FillTracker
 {

@@ -35,7 +35,13 @@ public static class Decider
         var reference = banded.Result;
         var externalMemory = external.Memory with { Wanted = ReferencePricing.ExternalWanted(ctx, reference) };
         var fills = FillAccounting.Observe(ctx);
+        var pnl = PnlAccounting.Step(ctx, fills.Fills, reference.Price);
         var halt = Risk.Evaluate(ctx, reference);
+        if (pnl.DrawdownHalt is { } drawdownHalt && halt?.Category != CancelCategory.KillSwitch)
+        {
+            // Second in the evaluation order, after the kill switch (it latches, like the kill switch).
+            halt = drawdownHalt;
+        }
 
         QuoteResult quotes;
         if (halt is not null)
@@ -146,7 +152,7 @@ public static class Decider
         }
 
         // Nonces and ids, only for what is placed.
-        var persisted = state.Persisted;
+        var persisted = ReferenceEquals(pnl.Book, state.Persisted.Pnl) ? state.Persisted : state.Persisted with { Pnl = pnl.Book };
         var placements = ImmutableArray<PlaceAction>.Empty;
         if (!toPlace.IsEmpty)
         {
@@ -207,6 +213,8 @@ public static class Decider
             ExternalAnchor = externalMemory,
             CurrentHaltReason = halt?.Reason,
             Reference = banded.Memory,
+            PendingMarkouts = pnl.Pending,
+            LastMark = pnl.Mark,
         };
 
         var readiness = Ready(ctx, halt, reference, phase, bidRequired && Missing(ctx, bidMissingSince), askRequired && Missing(ctx, askMissingSince));
@@ -236,6 +244,8 @@ public static class Decider
             config.DryRun,
             !persisted.SameAs(state.Persisted),
             metrics,
+            pnl.Report,
+            pnl.Markouts,
             nextState);
     }
 

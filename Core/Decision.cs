@@ -32,13 +32,14 @@ public static class HaltReasons
     public const string OperatorPauseActive = "operator pause active";
     public const string KillSwitchActive = "kill switch active";
     public const string CancelRateLimitExceeded = "cancel rate limit exceeded";
+    public const string DrawdownLimitExceeded = "drawdown limit exceeded";
 
     public static readonly ImmutableArray<string> All =
     [
         ReferencePriceUnavailable, ExchangeMarketDataStale, BalancesStale, AnchorDataStale, QuoteAgeExceeded,
         AnchorDeviationExceeded, OpenOrderNotionalExceedsLimit, InventoryExceedsMaxLong, InventoryExceedsMaxShort,
         AvailableBaseBelowThreshold, AvailableQuoteBelowThreshold, OperatorPauseActive, KillSwitchActive,
-        CancelRateLimitExceeded,
+        CancelRateLimitExceeded, DrawdownLimitExceeded,
     ];
 }
 
@@ -127,7 +128,8 @@ public sealed record ReconciliationReport(
     ImmutableArray<string> CanceledOrderIds,
     ImmutableSortedDictionary<string, string> RejectedReasons);
 
-public sealed record Fill(string OrderId, Side Side, decimal Size, bool Partial, string Source);
+/// <summary>A fill of ours: price is the order's limit price (ours rest passively, so makers fill at it) or the trade's; null when unknown. Fee in the quote currency.</summary>
+public sealed record Fill(string OrderId, Side Side, decimal Size, bool Partial, string Source, decimal? Price = null, decimal Fee = 0m);
 
 /// <summary>Values the shell sets metrics from; counters are increments of this decision.</summary>
 public sealed record MetricValues(
@@ -179,6 +181,8 @@ public sealed record Decision(
     bool DryRun,
     bool PersistRequired,
     MetricValues Metrics,
+    PnlReport? Pnl,
+    ImmutableArray<Markout> Markouts,
     BotState NextState)
 {
     /// <summary>True when the decision sends or changes anything (the shell logs one line then).</summary>

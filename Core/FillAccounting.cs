@@ -32,13 +32,13 @@ internal static class FillAccounting
                     var delta = filled - tracked.Counted;
                     if (delta > dust)
                     {
-                        fills.Add(new Fill(tracked.OrderId, tracked.Side, delta, now.Remaining > 0, "order_state"));
+                        fills.Add(new Fill(tracked.OrderId, tracked.Side, delta, now.Remaining > 0, "order_state", now.Price));
                     }
 
                     var counted = Math.Max(filled, tracked.Counted);
-                    if (now.Remaining != tracked.Remaining || now.Size != tracked.Size || counted != tracked.Counted)
+                    if (now.Remaining != tracked.Remaining || now.Size != tracked.Size || counted != tracked.Counted || now.Price != tracked.Price)
                     {
-                        orders[tracked.OrderId] = tracked with { Remaining = now.Remaining, Size = now.Size, Counted = counted };
+                        orders[tracked.OrderId] = tracked with { Remaining = now.Remaining, Size = now.Size, Counted = counted, Price = now.Price };
                     }
 
                     continue;
@@ -49,7 +49,7 @@ internal static class FillAccounting
                     var extra = final.FilledSize - tracked.Counted;
                     if (final.Status != FinalOrderStatus.NotFound && extra > dust)
                     {
-                        fills.Add(new Fill(tracked.OrderId, tracked.Side, extra, false, "final_status"));
+                        fills.Add(new Fill(tracked.OrderId, tracked.Side, extra, false, "final_status", tracked.Price));
                     }
 
                     orders.Remove(tracked.OrderId);
@@ -68,7 +68,7 @@ internal static class FillAccounting
                 if (!orders.ContainsKey(order.OrderId) && !resolved.Contains(order.OrderId))
                 {
                     // First sight of an order we did not place in this process (e.g. adopted): what is filled is history.
-                    orders[order.OrderId] = new TrackedOrder(order.OrderId, order.Side, order.Size, order.Remaining, ctx.Now, order.Size - order.Remaining);
+                    orders[order.OrderId] = new TrackedOrder(order.OrderId, order.Side, order.Size, order.Remaining, ctx.Now, order.Size - order.Remaining, order.Price);
                 }
             }
         }
@@ -92,7 +92,7 @@ internal static class FillAccounting
                 }
 
                 var side = ours.Split(':') is { Length: 4 } parts && Sides.TryParse(parts[2], out var s) ? s : trade.AggressorSide.Opposite();
-                fills.Add(new Fill(ours, side, trade.Size, false, "trade"));
+                fills.Add(new Fill(ours, side, trade.Size, false, "trade", trade.Price));
             }
 
             primed = true;
@@ -144,7 +144,7 @@ internal static class FillAccounting
         var orders = tracker.Orders;
         foreach (var p in placements)
         {
-            orders = orders.SetItem(p.OrderId, new TrackedOrder(p.OrderId, p.Side, p.Size, p.Size, now));
+            orders = orders.SetItem(p.OrderId, new TrackedOrder(p.OrderId, p.Side, p.Size, p.Size, now, 0m, p.Price));
         }
 
         return tracker with { Orders = orders };

@@ -244,6 +244,12 @@ public sealed class HaltTests
         return reason switch
         {
             HaltReasons.KillSwitchActive => (scene with { Kill = true }, cfg, state),
+            HaltReasons.DrawdownLimitExceeded => (scene, cfg with { MaxDrawdown = 1000m }, state with
+            {
+                // Long 100 bought at 2000, marked at 1600 (or 1700): at least 30,000 below a peak of 0.
+                Persisted = state.Persisted with { Pnl = new PnlBook { Position = 100m, CostBasis = 200_000m, Peak = 0m } },
+                LastMark = 1600m,
+            }),
             HaltReasons.ReferencePriceUnavailable => (scene with { Bids = [], Asks = [], Anchor = Input<AnchorReading>.Missing }, cfg, state),
             HaltReasons.ExchangeMarketDataStale => (scene with { MarketDataAt = F.T0.AddSeconds(-100) }, cfg with { StaleMarketDataTimeoutSeconds = 10 }, state),
             HaltReasons.BalancesStale => (scene with { BalancesAt = F.T0.AddSeconds(-100) }, cfg with { StaleBalanceTimeoutSeconds = 10 }, state),
@@ -264,10 +270,10 @@ public sealed class HaltTests
         };
     }
 
-    /// <summary>behaviour.md §5 with reference-bot.md §3's risk list order.</summary>
+    /// <summary>behaviour.md §5 with reference-bot.md §3's risk list order; the drawdown stop (issue 16) second.</summary>
     public static readonly ImmutableArray<string> Order =
     [
-        HaltReasons.KillSwitchActive, HaltReasons.ReferencePriceUnavailable, HaltReasons.ExchangeMarketDataStale,
+        HaltReasons.KillSwitchActive, HaltReasons.DrawdownLimitExceeded, HaltReasons.ReferencePriceUnavailable, HaltReasons.ExchangeMarketDataStale,
         HaltReasons.BalancesStale, HaltReasons.AnchorDataStale, HaltReasons.QuoteAgeExceeded,
         HaltReasons.AnchorDeviationExceeded, HaltReasons.InventoryExceedsMaxLong, HaltReasons.InventoryExceedsMaxShort,
         HaltReasons.OpenOrderNotionalExceedsLimit, HaltReasons.AvailableBaseBelowThreshold,

@@ -77,6 +77,7 @@ public static class ConfigParser
             [OrderRefreshBeforeExpirySeconds] = I(config.OrderRefreshBeforeExpirySeconds),
             [MaxNotionalPerSide] = D(config.MaxNotionalPerSide),
             [MaxNetInventory] = D(config.MaxNetInventory),
+            [MaxDrawdown] = D(config.MaxDrawdown),
             [MaxQuoteAgeSeconds] = I(config.MaxQuoteAgeSeconds),
             [MaxAnchorDeviationBps] = D(config.MaxAnchorDeviationBps),
             [StaleMarketDataTimeoutSeconds] = I(config.StaleMarketDataTimeoutSeconds),
@@ -176,6 +177,7 @@ public static class ConfigParser
 
         var maxNotional = NonNegativeDecimal(reader, MaxNotionalPerSide, d.MaxNotionalPerSide);
         var maxNet = NonNegativeDecimal(reader, MaxNetInventory, d.MaxNetInventory);
+        var maxDrawdown = NonNegativeDecimal(reader, MaxDrawdown, d.MaxDrawdown);
         var maxQuoteAge = NonNegativeInt(reader, MaxQuoteAgeSeconds, d.MaxQuoteAgeSeconds);
         var maxDeviation = NonNegativeDecimal(reader, MaxAnchorDeviationBps, d.MaxAnchorDeviationBps);
         var staleMarket = NonNegativeInt(reader, StaleMarketDataTimeoutSeconds, d.StaleMarketDataTimeoutSeconds);
@@ -255,6 +257,7 @@ public static class ConfigParser
             TargetBaseInventory = target,
             MaxNotionalPerSide = maxNotional,
             MaxNetInventory = maxNet,
+            MaxDrawdown = maxDrawdown,
             MaxQuoteAgeSeconds = maxQuoteAge,
             MaxAnchorDeviationBps = maxDeviation,
             StaleMarketDataTimeoutSeconds = staleMarket,

@@ -27,6 +27,7 @@ public static class VariableCatalog
     public const string OrderRefreshBeforeExpirySeconds = "MM_ORDER_REFRESH_BEFORE_EXPIRY_SECONDS";
     public const string MaxNotionalPerSide = "MM_MAX_NOTIONAL_PER_SIDE";
     public const string MaxNetInventory = "MM_MAX_NET_INVENTORY";
+    public const string MaxDrawdown = "MM_MAX_DRAWDOWN";
     public const string MaxQuoteAgeSeconds = "MM_MAX_QUOTE_AGE_SECONDS";
     public const string MaxAnchorDeviationBps = "MM_MAX_ANCHOR_DEVIATION_BPS";
     public const string StaleMarketDataTimeoutSeconds = "MM_STALE_MARKET_DATA_TIMEOUT_SECONDS";
@@ -80,6 +81,7 @@ public static class VariableCatalog
         new(MaxLongInventory, "1000", "maximum long inventory (spot: base balance above MM_TARGET_BASE_INVENTORY; futures: position); a bid that would exceed it is dropped, beyond it the bot halts", Risk),
         new(MaxShortInventory, "-1000", "maximum short inventory, same measure (<= MM_MAX_LONG_INVENTORY); an ask that would exceed it is dropped, beyond it the bot halts", Risk),
         new(MaxNetInventory, "0", "tighter symmetric inventory limit, 0 = off (>= 0)", Risk),
+        new(MaxDrawdown, "0", "halt (latching) when the P&L falls more than this below its peak, in the quote currency, 0 = off (>= 0)", Risk),
         new(MaxNotionalPerSide, "0", "maximum quote notional per side, 0 = off (>= 0)", Risk),
         new(MaxQuoteAgeSeconds, "0", "halt when quotes are older than this, 0 = off (>= 0)", Risk),
         new(MaxAnchorDeviationBps, "0", "halt when the local reference deviates more from the anchor, 0 = off (>= 0)", Risk),

@@ -23,6 +23,11 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
         "mm_bot_last_anchor_refresh_unix", "mm_bot_cancels_per_minute", "mm_bot_cancel_replace_ratio",
         "mm_bot_quote_refresh_total", "mm_bot_order_placements_total", "mm_bot_errors_total",
         "mm_bot_suppressed_replaces_total", "mm_bot_dependency_stale", "mm_bot_operator_mode", "mm_bot_inventory",
+
+        // issue 16: P&L and markouts (the alert rules and the dashboard use these names).
+        "mm_bot_pnl_realized", "mm_bot_pnl_unrealized", "mm_bot_pnl_total", "mm_bot_drawdown",
+        "mm_bot_fill_volume_total", "mm_bot_markout_bps_bucket", "mm_bot_markout_bps_sum", "mm_bot_markout_bps_count",
+        "mm_bot_spread_capture_bps",
     ];
 
     private readonly BotMetrics metrics = new();
@@ -140,6 +145,38 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
         Assert.Equal(1, Value(text, "mm_bot_dependency_stale{dependency=\"balances\"}"));
         Assert.Equal(0, Value(text, "mm_bot_dependency_stale{dependency=\"exchange_market_data\"}"));
         Assert.Equal(0, Value(text, "mm_bot_dependency_stale{dependency=\"anchor_data\"}"));
+    }
+
+    [Fact]
+    public async Task Pnl_metrics_follow_the_decision_and_markouts_fill_the_histogram_by_horizon()
+    {
+        var markouts = System.Collections.Immutable.ImmutableArray.Create(
+            new Markout("mm:USDCcNGN-SPOT:buy:10", Side.Buy, 0, 24.5m, 5m),
+            new Markout("mm:USDCcNGN-SPOT:buy:9", Side.Buy, 1, 3m, 5m),
+            new Markout("mm:USDCcNGN-SPOT:sell:8", Side.Sell, 10, -30m, 100m),
+            new Markout("mm:USDCcNGN-SPOT:sell:7", Side.Sell, 60, 200m, 100m));
+        metrics.Update(Samples.Snapshot(), Samples.Decision(markouts: markouts), new BotConfig());
+        var text = await MetricsText();
+
+        Assert.Equal(12.5, Value(text, "mm_bot_pnl_realized"));
+        Assert.Equal(950, Value(text, "mm_bot_pnl_unrealized"));
+        Assert.Equal(962.5, Value(text, "mm_bot_pnl_total"));
+        Assert.Equal(37.5, Value(text, "mm_bot_drawdown"));
+        Assert.Equal(24.5, Value(text, "mm_bot_spread_capture_bps"));
+
+        // The sample's fills: buy 5, sell 100 (base units).
+        Assert.Equal(5, Value(text, "mm_bot_fill_volume_total{side=\"buy\"}"));
+        Assert.Equal(100, Value(text, "mm_bot_fill_volume_total{side=\"sell\"}"));
+
+        // Horizon 0 (spread capture) is not a markout; 3 bps lands in le=5, -30 in le=-25, 200 only in +Inf.
+        Assert.Equal(1, Value(text, "mm_bot_markout_bps_count{horizon=\"1s\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_markout_bps_bucket{horizon=\"1s\",le=\"2\"}"));
+        Assert.Equal(1, Value(text, "mm_bot_markout_bps_bucket{horizon=\"1s\",le=\"5\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_markout_bps_bucket{horizon=\"10s\",le=\"-50\"}"));
+        Assert.Equal(1, Value(text, "mm_bot_markout_bps_bucket{horizon=\"10s\",le=\"-25\"}"));
+        Assert.Equal(-30, Value(text, "mm_bot_markout_bps_sum{horizon=\"10s\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_markout_bps_bucket{horizon=\"60s\",le=\"100\"}"));
+        Assert.Equal(1, Value(text, "mm_bot_markout_bps_bucket{horizon=\"60s\",le=\"+Inf\"}"));
     }
 
     [Fact]

@@ -66,7 +66,9 @@ internal static class Samples
         ReferenceSource source = ReferenceSource.Book,
         ImmutableArray<Fill>? fills = null,
         MetricValues? metrics = null,
-        DateTimeOffset? now = null) =>
+        DateTimeOffset? now = null,
+        PnlReport? pnl = null,
+        ImmutableArray<Markout>? markouts = null) =>
         new(
             Now: now ?? Now,
             ReferencePrice: 1500m,
@@ -90,5 +92,13 @@ internal static class Samples
             DryRun: false,
             PersistRequired: false,
             Metrics: metrics ?? Metrics(),
+            Pnl: pnl ?? Pnl(),
+            Markouts: markouts ?? [],
             NextState: new BotState());
+
+    /// <summary>Long 95 at an average cost of 1490, marked at 1500: unrealized 950, realized 12.5, peak 1000.</summary>
+    public static PnlReport Pnl() => new(
+        Position: 95m, AverageCost: 1490m, Realized: 12.5m, Unrealized: 950m, Total: 962.5m, Drawdown: 37.5m, MaxDrawdown: 40m,
+        Mark: 1500m, Fees: 0m, BoughtSize: 105m, SoldSize: 10m, FillCount: 3, SpreadCaptureBps: 24.5m,
+        Markout1sBps: 20m, Markout10sBps: 10m, Markout60sBps: -5m);
 }

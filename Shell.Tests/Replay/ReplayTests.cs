@@ -102,7 +102,7 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
     [Theory]
     [InlineData("", "empty input")]
     [InlineData("not json", "decide: stdin:")]
-    [InlineData("{\"schema\":\"mm-bot.decide-input/9\",\"snapshot\":null,\"state\":{},\"config\":{}}", "mm-bot.decide-input/2")]
+    [InlineData("{\"schema\":\"mm-bot.decide-input/9\",\"snapshot\":null,\"state\":{},\"config\":{}}", "this mm-bot reads \"mm-bot.decide-input/3\" and \"mm-bot.decide-input/2\"")]
     [InlineData("{\"schema\":\"mm-bot.decide-input/2\",\"state\":{},\"config\":{}}", "snapshot")]
     public void Decide_rejects_bad_input_with_exit_2(string input, string message)
     {

@@ -26,6 +26,7 @@ public sealed class BotMetrics
     private readonly Counter fills;
     private readonly Counter cancelsByCategory;
     private readonly Counter inputAnomalies;
+    private readonly PnlMetrics pnl;
     private string? currentHaltReason;
     private long replaceDrivenCancels;
     private long placements;
@@ -56,6 +57,7 @@ public sealed class BotMetrics
         {
             inputAnomalies.WithLabels(kind);
         }
+        pnl = new PnlMetrics(factory);
         RuntimeMetrics.Register(Registry);
 
         foreach (var dependency in Dependencies)
@@ -142,6 +144,7 @@ public sealed class BotMetrics
         "mm_bot_halt_reason", "mm_bot_dependency_stale", "mm_bot_operator_mode", "mm_bot_reference_source",
         "mm_bot_inventory", "mm_bot_fills_total", "mm_bot_order_cancels_total_by_category", "mm_bot_input_anomalies_total",
         .. WsMetrics.Names,
+        .. PnlMetrics.Names,
     ];
 
     /// <summary>Sets every metric from one decision and the snapshot it was made from.</summary>
@@ -213,6 +216,8 @@ public sealed class BotMetrics
                     counters["mm_bot_partial_fills_total"].Inc();
                 }
             }
+
+            pnl.Update(decision);
 
             // Labelled series.
             var reason = decision.Halt?.Reason;

@@ -31,7 +31,7 @@ public sealed record CycleRecord(
 /// <summary>The input of `mm-bot decide`: one snapshot with the state and config inside.</summary>
 public sealed record DecideInput(string Schema, Snapshot Snapshot, BotState State, BotConfig Config)
 {
-    public const string SchemaId = "mm-bot.decide-input/2";
+    public const string SchemaId = "mm-bot.decide-input/3";
 }
 
 /// <summary>

@@ -17,7 +17,7 @@ public static class DecideCommand
     public const string Usage = """
         Usage: mm-bot decide [FILE] [--indent] < input.json
 
-        Reads one JSON document of schema mm-bot.decide-input/2 ({"schema", "snapshot", "state", "config"})
+        Reads one JSON document of schema mm-bot.decide-input/3 (or /2) ({"schema", "snapshot", "state", "config"})
         from FILE, or from stdin without FILE, runs the decision core once and prints the decision as one
         JSON line (schema of docs/recording-schema.md). The same input always prints the same bytes.
         No network, database or clock is used: the time is the snapshot's "now".
@@ -84,9 +84,10 @@ public static class DecideCommand
             return ExitUsage;
         }
 
-        if (input.Schema != DecideInput.SchemaId)
+        // A /2 input is read with the fields /3 added at their defaults (no P&L state, MM_MAX_DRAWDOWN off).
+        if (input.Schema != DecideInput.SchemaId && input.Schema != RecordingVersions.DecideInputV2)
         {
-            stderr.WriteLine($"decide: {what}: schema {ConfigReader.Quote(input.Schema ?? "")}; this mm-bot reads \"{DecideInput.SchemaId}\" (docs/recording-schema.md)");
+            stderr.WriteLine($"decide: {what}: schema {ConfigReader.Quote(input.Schema ?? "")}; this mm-bot reads \"{DecideInput.SchemaId}\" and \"{RecordingVersions.DecideInputV2}\" (docs/recording-schema.md)");
             return ExitUsage;
         }
 

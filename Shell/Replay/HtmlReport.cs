@@ -10,7 +10,7 @@ namespace MarketMaker.Shell.Replay;
 /// <summary>
 /// The <c>--report</c> page: one self-contained HTML file (inline CSS and SVG, the chart data inline as JSON; no script,
 /// font or image is loaded from anywhere). Charts: reference price, best other bid and ask, our resting bid and ask,
-/// halts shaded — for the recorded run and, with --set, the what-if run — and net inventory.
+/// halts shaded — for the recorded run and, with --set, the what-if run — net inventory, and the recorded run's P&amp;L.
 /// </summary>
 internal static class HtmlReport
 {
@@ -26,7 +26,7 @@ internal static class HtmlReport
 
     private sealed record Line(string Name, string Color, IReadOnlyList<decimal?> Values, bool Dashed = false);
 
-    public static string Render(string file, ChartSeries charts, IReadOnlyDictionary<string, string>? sets, RunStats? recorded, RunStats? whatIf)
+    public static string Render(string file, ChartSeries charts, IReadOnlyDictionary<string, string>? sets, RunStats? recorded, RunStats? whatIf, PnlSummary? pnl = null)
     {
         var whatIfRun = sets is not null && charts.WhatIfBid.Count == charts.Count;
         var stride = Math.Max(1, (int)Math.Ceiling(charts.Count / (double)MaxPoints));
@@ -101,6 +101,19 @@ internal static class HtmlReport
 
         var (iMin, iMax) = Range(inventoryLines.Select(l => l.Values));
         Chart(sb, "inventory", charts, index, t0, t1, iMin, iMax, charts.RecordedHalt, inventoryLines);
+        sb.AppendLine("<h2>P&amp;L (quote currency, average cost)</h2>");
+        if (pnl is not null)
+        {
+            sb.Append("<p id=\"pnl-summary\">").Append(E(pnl.Text("recorded").Replace("\n", " ", StringComparison.Ordinal).Trim())).AppendLine("</p>");
+        }
+
+        var pnlLines = new List<Line>
+        {
+            new("total (realized + unrealized at the reference)", "#6a1ab0", charts.RecordedPnlTotal),
+            new("realized", "#0a8a8a", charts.RecordedPnlRealized, true),
+        };
+        var (qMin, qMax) = Range(pnlLines.Select(l => l.Values));
+        Chart(sb, "pnl", charts, index, t0, t1, qMin, qMax, charts.RecordedHalt, pnlLines);
         sb.AppendLine("<p>Shaded: cycles under a halt (hover for the reason). Our bid and ask are the orders resting after each decision.</p>");
 
         sb.Append("<script type=\"application/json\" id=\"chart-data\">").Append(Data(charts, index, whatIfRun)).AppendLine("</script>");
@@ -272,6 +285,8 @@ internal static class HtmlReport
             ["recorded_ask"] = Numbers(charts.RecordedAsk),
             ["recorded_halt"] = Texts(charts.RecordedHalt),
             ["recorded_inventory"] = Numbers(charts.RecordedInventory),
+            ["recorded_pnl_total"] = Numbers(charts.RecordedPnlTotal),
+            ["recorded_pnl_realized"] = Numbers(charts.RecordedPnlRealized),
         };
         if (whatIfRun)
         {

@@ -34,6 +34,14 @@ internal sealed class IdentityReplay
     private long _previousCycle;
     private BotPhase _previousNextPhase;
 
+    /// <summary>The decision the last <see cref="Replay"/> made (for the P&amp;L summary and chart).</summary>
+    public Decision? LastReplayed { get; private set; }
+
+    /// <summary>The state the last fully parsed cycle was decided from (for a /2 line: with the carried P&amp;L state).</summary>
+    public BotState? LastState { get; private set; }
+
+    private BotState? _v1Carried;
+
     /// <summary>Stopwatch ticks spent in <see cref="Decider.Decide"/>.</summary>
     public long DecideTicks { get; private set; }
 
@@ -150,6 +158,7 @@ internal sealed class IdentityReplay
                 return null;
             }
 
+            LastReplayed = replayed;
             var gap = _hasPrevious && !continuous && !Restarted(cycle, state);
             Remember(cycle, RecordingReader.NextState(recorded), replayed.NextState);
             return new CycleOutcome(cycle, snapshot.Now, true, gap, null, null);
@@ -166,11 +175,32 @@ internal sealed class IdentityReplay
     {
         var parsed = RecordingReader.Parse(line, where, lineNumber);
         var record = parsed.Record;
-        var replayed = Decide(record.Snapshot, record.StateBefore, record.Config);
+        var previous = _previousNext.AsSpan(0, Math.Max(0, _previousNextLength));
+        var state = record.StateBefore;
+        if (parsed.V1 && _v1Carried is not null && parsed.StateBeforeJson.Span.SequenceEqual(previous))
+        {
+            // A /2 line holds no P&L state: carry the replayed one while the recorded state is continuous.
+            state = _v1Carried;
+        }
+
+        var replayed = Decide(record.Snapshot, state, record.Config);
+        LastState = state;
         var bytes = _writer.Write(replayed);
+        LastReplayed = replayed;
         JsonDifference? difference = null;
-        var identical = bytes.SequenceEqual(parsed.DecisionJson.Span);
-        if (!identical)
+        var identical = !parsed.V1 && bytes.SequenceEqual(parsed.DecisionJson.Span);
+        if (parsed.V1)
+        {
+            // A /2 recording: the replayed decision without the fields /3 added must be the recorded one.
+            var persistV1 = RecordingVersions.PersistRequiredV2(state.Persisted, replayed.NextState.Persisted);
+            identical = RecordingVersions.SameAsV2(bytes, persistV1, parsed.DecisionJson.Span, out var projected);
+            if (!identical)
+            {
+                difference = JsonDiff.First(parsed.DecisionJson.Span, projected, "decision")
+                    ?? new JsonDifference("decision", "(as recorded)", "(serialised differently)");
+            }
+        }
+        else if (!identical)
         {
             // Not the bytes written: compare as values (a re-formatted but equal decision is not a difference).
             var canonical = Encoding.UTF8.GetBytes(RecordingJson.Serialize(record.Decision));
@@ -183,8 +213,8 @@ internal sealed class IdentityReplay
             }
         }
 
-        var previous = _previousNext.AsSpan(0, Math.Max(0, _previousNextLength));
         var gap = _hasPrevious && !Restarted(record.Cycle, record.StateBefore) && !parsed.StateBeforeJson.Span.SequenceEqual(previous);
+        _v1Carried = parsed.V1 && identical ? replayed.NextState : null;
         var next = RecordingReader.NextState(parsed.DecisionJson.Span);
         if (next.IsEmpty)
         {

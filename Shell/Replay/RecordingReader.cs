@@ -1,13 +1,14 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MarketMaker.Core;
 using MarketMaker.Shell.Recording;
 
 namespace MarketMaker.Shell.Replay;
 
 /// <summary>One line of a recording: its line number, the parsed record and the bytes of its <c>decision</c> value as written.</summary>
-internal readonly record struct RecordedLine(long LineNumber, CycleRecord Record, ReadOnlyMemory<byte> DecisionJson, ReadOnlyMemory<byte> StateBeforeJson);
+internal readonly record struct RecordedLine(long LineNumber, CycleRecord Record, ReadOnlyMemory<byte> DecisionJson, ReadOnlyMemory<byte> StateBeforeJson, bool V1 = false);
 
 /// <summary>
 /// Streams a JSON-lines recording (<see cref="JsonlRecorder"/>) one line at a time, as UTF-8 bytes: blank lines are
@@ -126,19 +127,20 @@ internal sealed class RecordingReader : IDisposable
         }
 
         var schema = Schema(bytes.Span, where);
+        var v2 = schema == RecordingVersions.CycleV2;
         if (!CycleRecord.IsReadable(schema))
         {
             throw new RecordingFormatException(
-                $"{where}: schema {(schema is null ? "missing" : "\"" + schema + "\"")}; this mm-bot reads \"{CycleRecord.SchemaId}\" and \"{CycleRecord.SchemaIdV2}\" (docs/recording-schema.md)");
+                $"{where}: schema {(schema is null ? "missing" : "\"" + schema + "\"")}; this mm-bot reads \"{CycleRecord.SchemaId}\" and \"{RecordingVersions.CycleV2}\" (docs/recording-schema.md)");
         }
 
-        var record = Deserialize<CycleRecord>(bytes.Span, where);
-        if (schema == CycleRecord.SchemaIdV2 && record.Wake is not null)
+        var record = v2 ? DeserializeV2(bytes.Span, where) : Deserialize<CycleRecord>(bytes.Span, where);
+        if (v2 && record.Wake is not null)
         {
-            throw new RecordingFormatException($"{where}: \"wake\" is not a field of {CycleRecord.SchemaIdV2}");
+            throw new RecordingFormatException($"{where}: \"wake\" is not a field of {RecordingVersions.CycleV2}");
         }
 
-        if (schema == CycleRecord.SchemaId && string.IsNullOrEmpty(record.Wake))
+        if (!v2 && string.IsNullOrEmpty(record.Wake))
         {
             throw new RecordingFormatException($"{where}: \"wake\" is required in {CycleRecord.SchemaId}");
         }
@@ -148,7 +150,24 @@ internal sealed class RecordingReader : IDisposable
             throw new RecordingFormatException($"{where}: snapshot, state_before, config and decision are all required");
         }
 
-        return new RecordedLine(lineNumber, record, Slice(bytes, "decision"u8), Slice(bytes, "state_before"u8));
+        return new RecordedLine(lineNumber, record, Slice(bytes, "decision"u8), Slice(bytes, "state_before"u8), v1);
+    }
+
+    /// <summary>A /2 line: the fields /3 added take their defaults (docs/recording-schema.md, version policy).</summary>
+    private static CycleRecord DeserializeV2(ReadOnlySpan<byte> json, string where)
+    {
+        JsonObject line;
+        try
+        {
+            line = JsonNode.Parse(json) as JsonObject ?? throw new RecordingFormatException($"{where}: a line must be one JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new RecordingFormatException($"{where}: {ex.Message}");
+        }
+
+        RecordingVersions.UpgradeV2Line(line);
+        return Deserialize<CycleRecord>(JsonSerializer.SerializeToUtf8Bytes(line, RecordingJson.Options), where);
     }
 
     public static T Deserialize<T>(ReadOnlySpan<byte> json, string where)

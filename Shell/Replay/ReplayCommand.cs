@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MarketMaker.Core;
 using MarketMaker.Core.Config;
+using MarketMaker.Shell.Cycle;
 using MarketMaker.Shell.Recording;
 
 namespace MarketMaker.Shell.Replay;
@@ -34,8 +35,10 @@ public static class ReplayCommand
 
     public const string Usage = """
         Usage: mm-bot replay FILE [--set NAME=VALUE]... [--json] [--report OUT.html] [--bench] [--no-progress]
+               mm-bot replay FILE --upgrade OUT.jsonl
 
-        Replays a session recorded with MM_RECORD_FILE (one JSON line per cycle, schema mm-bot.cycle/3 or /2)
+        Replays a session recorded with MM_RECORD_FILE (one JSON line per cycle, schema mm-bot.cycle/3;
+        mm-bot.cycle/2 recordings are read too)
         through the decision core, with no network, database or clock.
 
         Without --set: decides every cycle again from its recorded snapshot, state and config and compares
@@ -57,6 +60,8 @@ public static class ReplayCommand
                              ask, best other bid and ask, inventory, halts shaded; recorded and what-if)
           --bench            also measure replay throughput (cycles per second, single thread)
           --no-progress      no progress indicator on stderr (shown on a terminal, else every 100000 cycles)
+          --upgrade OUT      rewrite a mm-bot.cycle/2 recording as mm-bot.cycle/3 (each cycle replayed, carrying the
+                             P&L state; refused when a cycle decides differently from the recording)
           -h, --help         this text
 
         Rotated files (FILE.1, FILE.2, ...) are separate files: replay them oldest first, or concatenate them.
@@ -69,7 +74,8 @@ public static class ReplayCommand
         bool Json,
         string? Report,
         bool Bench,
-        bool Progress);
+        bool Progress,
+        string? Upgrade = null);
 
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
         RunAsync(args, stdout, stderr, ProgressEvery, ct);
@@ -112,7 +118,9 @@ public static class ReplayCommand
         var progress = new Progress(stderr, options.Progress, progressEvery);
         try
         {
-            return options.Sets.IsEmpty
+            return options.Upgrade is not null
+                ? Upgrade(options, stdout, stderr, ct)
+                : options.Sets.IsEmpty
                 ? Identity(options, stdout, stderr, progress, ct)
                 : WhatIf(options, stdout, stderr, progress, ct);
         }
@@ -141,6 +149,7 @@ public static class ReplayCommand
         error = "";
         string? file = null;
         string? report = null;
+        string? upgrade = null;
         bool json = false, bench = false, showProgress = true;
         var sets = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
@@ -208,6 +217,15 @@ public static class ReplayCommand
                     }
 
                     break;
+                case "--upgrade":
+                    upgrade = Value("--upgrade", out error);
+                    if (upgrade is null)
+                    {
+                        error = "--upgrade needs an output file name";
+                        return null;
+                    }
+
+                    break;
                 case "--json" when inline is null:
                     json = true;
                     break;
@@ -247,7 +265,13 @@ public static class ReplayCommand
             return null;
         }
 
-        return new Options(file, sets.ToImmutable(), json, report, bench, showProgress);
+        if (upgrade is not null && (sets.Count > 0 || bench || report is not null))
+        {
+            error = "--upgrade rewrites the recording; use it without --set, --bench or --report";
+            return null;
+        }
+
+        return new Options(file, sets.ToImmutable(), json, report, bench, showProgress, upgrade);
     }
 
     /// <summary>The config of a what-if run for a recorded config, or every problem with the --set values.</summary>
@@ -266,6 +290,7 @@ public static class ReplayCommand
     {
         var replay = new IdentityReplay();
         var charts = options.Report is null ? null : new ChartSeries();
+        var pnl = new PnlSummary();
         long cycles = 0, differing = 0, gaps = 0, firstGapLine = 0;
         JsonDifference? first = null;
         long firstLine = 0, firstCycle = 0;
@@ -303,9 +328,14 @@ public static class ReplayCommand
                     firstGapLine = firstGapLine == 0 ? reader.LineNumber : firstGapLine;
                 }
 
+                if (replay.LastReplayed is { } replayed)
+                {
+                    pnl.Observe(replayed);
+                }
+
                 if (charts is not null && outcome.Record is { } record)
                 {
-                    AddRecorded(charts, record);
+                    AddRecorded(charts, record, replay.LastReplayed?.Pnl);
                 }
 
                 progress.Tick(cycles, reader.Fraction);
@@ -323,7 +353,7 @@ public static class ReplayCommand
 
         if (options.Report is { } reportPath)
         {
-            File.WriteAllText(reportPath, HtmlReport.Render(options.File, charts!, null, null, null));
+            File.WriteAllText(reportPath, HtmlReport.Render(options.File, charts!, null, null, null, pnl));
         }
 
         var decideSeconds = (double)replay.DecideTicks / Stopwatch.Frequency;
@@ -351,6 +381,7 @@ public static class ReplayCommand
                 },
                 ["state_gaps"] = gaps,
                 ["first_state_gap_line"] = gaps == 0 ? null : firstGapLine,
+                ["pnl"] = pnl.Json(),
             };
             if (options.Bench)
             {
@@ -377,6 +408,7 @@ public static class ReplayCommand
                 stdout.WriteLine($"  replayed: {first.Replayed}");
             }
 
+            stdout.Write(pnl.Text("replayed"));
             if (gaps > 0)
             {
                 stdout.WriteLine($"note: {gaps} cycle{(gaps == 1 ? "" : "s")} did not start from the previous decision's next_state (first at line {firstGapLine}); each cycle was replayed from its recorded state_before");
@@ -390,6 +422,50 @@ public static class ReplayCommand
         }
 
         return first is null ? ExitIdentical : ExitDifferent;
+    }
+
+    /// <summary>
+    /// <c>--upgrade OUT</c>: rewrites a /2 recording as /3. Each /2 cycle is replayed (carrying the replayed state, so the
+    /// P&amp;L state builds up as it would have); it must decide exactly as recorded, and is written with the state it was
+    /// decided from and the replayed decision, and wake "poll" (a /2 bot had no other wake). /3 lines are copied as they are. Exit 1 when a cycle decides differently.
+    /// </summary>
+    private static int Upgrade(Options options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var replay = new IdentityReplay();
+        long cycles = 0, upgraded = 0;
+        var temp = options.Upgrade! + ".tmp";
+        using (var reader = new RecordingReader(options.File))
+        using (var output = new StreamWriter(temp, false, new UTF8Encoding(false)))
+        {
+            output.NewLine = "\n";
+            while (reader.TryNextLine(out var line))
+            {
+                ct.ThrowIfCancellationRequested();
+                cycles++;
+                if (line.Span.StartsWith(Encoding.UTF8.GetBytes($"{{\"schema\":\"{CycleRecord.SchemaId}\"")))
+                {
+                    output.WriteLine(Encoding.UTF8.GetString(line.Span));
+                    continue;
+                }
+
+                var outcome = replay.Replay(line, reader.Where, reader.LineNumber, wantRecord: true);
+                if (!outcome.Identical || outcome.Record is not { } record)
+                {
+                    output.Close();
+                    File.Delete(temp);
+                    var d = outcome.Difference;
+                    stderr.WriteLine($"replay: {reader.Where}: cycle {outcome.Cycle} decides differently from the recording ({d?.Path}: recorded {d?.Recorded}, replayed {d?.Replayed}); not upgraded");
+                    return ExitDifferent;
+                }
+
+                output.WriteLine(RecordingJson.Serialize(new CycleRecord(CycleRecord.SchemaId, record.Cycle, record.Snapshot, replay.LastState!, record.Config, replay.LastReplayed!, WakeReasons.Poll)));
+                upgraded++;
+            }
+        }
+
+        File.Move(temp, options.Upgrade!, overwrite: true);
+        stdout.WriteLine($"upgraded: {upgraded} of {cycles} cycles rewritten as {CycleRecord.SchemaId} ({options.Upgrade})");
+        return ExitIdentical;
     }
 
     private static string BenchLine(string label, long cycles, double seconds, double cpuSeconds, double decideSeconds) =>
@@ -494,8 +570,10 @@ public static class ReplayCommand
     /// <summary>Times in output as in recordings: ISO 8601 with offset, fraction only when there is one.</summary>
     internal static string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
 
-    private static void AddRecorded(ChartSeries charts, CycleRecord record)
+    private static void AddRecorded(ChartSeries charts, CycleRecord record, PnlReport? pnl)
     {
+        charts.RecordedPnlTotal.Add(pnl?.Total);
+        charts.RecordedPnlRealized.Add(pnl?.Realized);
         var (otherBid, otherAsk) = ChartSeries.BestOther(record.Snapshot, record.Config.OwnerAddress);
         var (bid, ask) = RunStats.RestingAfter(Ours(record), record.Decision);
         charts.Time.Add(record.Snapshot.Now);
@@ -524,6 +602,7 @@ public static class ReplayCommand
         var recordedStats = new RunStats();
         var whatIfStats = new RunStats();
         var fills = new FillsAtRisk();
+        var pnl = new PnlSummary();
         var world = new WhatIfWorld();
         var charts = options.Report is null ? null : new ChartSeries();
         BotConfig? lastRecordedConfig = null;
@@ -576,6 +655,7 @@ public static class ReplayCommand
                 fills.LearnPlacements(record.Decision);
                 var (recBid, recAsk) = RunStats.RestingAfter(Ours(record), record.Decision);
                 recordedStats.Observe(record.Decision, recBid, recAsk);
+                pnl.Observe(record.Decision);
 
                 // What-if run.
                 var (_, decision) = world.Step(record, config!);
@@ -584,7 +664,7 @@ public static class ReplayCommand
 
                 if (charts is not null)
                 {
-                    AddRecorded(charts, record);
+                    AddRecorded(charts, record, record.Decision.Pnl);
                     charts.WhatIfReference.Add(decision.ReferencePrice);
                     charts.WhatIfBid.Add(wiBid);
                     charts.WhatIfAsk.Add(wiAsk);
@@ -606,7 +686,7 @@ public static class ReplayCommand
         var duration = to!.Value - from!.Value;
         if (options.Report is { } reportPath)
         {
-            File.WriteAllText(reportPath, HtmlReport.Render(options.File, charts!, options.Sets, recordedStats, whatIfStats));
+            File.WriteAllText(reportPath, HtmlReport.Render(options.File, charts!, options.Sets, recordedStats, whatIfStats, pnl));
         }
 
         if (options.Json)
@@ -631,12 +711,15 @@ public static class ReplayCommand
                     ["at_risk_buy"] = fills.AtRiskBuy,
                     ["at_risk_sell"] = fills.AtRiskSell,
                 },
+                ["pnl"] = pnl.Json(),
             };
             stdout.WriteLine(result.ToJsonString(PrettyJson));
         }
         else
         {
             stdout.Write(WhatIfText(options, cycles, from.Value, to.Value, recordedStats, whatIfStats, fills));
+            stdout.WriteLine();
+            stdout.Write(pnl.Text("recorded"));
         }
 
         return ExitIdentical;

@@ -263,6 +263,8 @@ public sealed class ChartSeries
     public List<decimal?> WhatIfAsk { get; } = [];
     public List<string?> WhatIfHalt { get; } = [];
     public List<decimal?> WhatIfInventory { get; } = [];
+    public List<decimal?> RecordedPnlTotal { get; } = [];
+    public List<decimal?> RecordedPnlRealized { get; } = [];
 
     public int Count => Time.Count;
 

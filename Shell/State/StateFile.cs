@@ -39,6 +39,7 @@ public static class StateFile
     public const string LastHaltReason = "last_halt_reason";
     public const string LastInventorySnapshot = "last_inventory_snapshot";
     public const string TargetBaseInventory = "target_base_inventory";
+    public const string Pnl = "pnl";
 
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -152,6 +153,13 @@ public static class StateFile
                 w.WriteString(TargetBaseInventory, target.ToString(CultureInfo.InvariantCulture));
             }
 
+            if (state.Pnl != EmptyPnl)
+            {
+                // The P&L book (diagnostic), in the recordings' form: snake_case, decimals as strings.
+                w.WritePropertyName(Pnl);
+                JsonSerializer.Serialize(w, state.Pnl, MarketMaker.Shell.Recording.RecordingJson.Options);
+            }
+
             w.WriteEndObject();
         }
 
@@ -202,11 +210,31 @@ public static class StateFile
                     LastHaltReason => state with { LastHaltReason = Text(v, path, field.Name) },
                     LastInventorySnapshot => state with { LastInventorySnapshot = Map(v, path, LastInventorySnapshot, Amount) },
                     TargetBaseInventory => state with { TargetBaseInventory = Amount(v, path, TargetBaseInventory) },
+                    Pnl => state with { Pnl = ReadPnl(v, path) },
                     _ => state,
                 };
             }
 
             return state;
+        }
+    }
+
+    private static readonly PnlBook EmptyPnl = new();
+
+    private static PnlBook ReadPnl(JsonElement v, string path)
+    {
+        if (v.ValueKind == JsonValueKind.Null)
+        {
+            return EmptyPnl;
+        }
+
+        try
+        {
+            return MarketMaker.Shell.Recording.RecordingJson.Deserialize<PnlBook>(v.GetRawText(), Pnl);
+        }
+        catch (MarketMaker.Shell.Recording.RecordingFormatException e)
+        {
+            throw new StateFileException(path, $"field {Pnl} is not a P&L book ({e.Message})", e);
         }
     }
 
