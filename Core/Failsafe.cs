@@ -86,6 +86,8 @@ internal static class Failsafe
             config.DryRun,
             !next.Persisted.SameAs(state.Persisted),
             metrics,
+            null,
+            [],
             next);
     }
 }

@@ -150,7 +150,7 @@ internal sealed class RecordingReader : IDisposable
             throw new RecordingFormatException($"{where}: snapshot, state_before, config and decision are all required");
         }
 
-        return new RecordedLine(lineNumber, record, Slice(bytes, "decision"u8), Slice(bytes, "state_before"u8), v1);
+        return new RecordedLine(lineNumber, record, Slice(bytes, "decision"u8), Slice(bytes, "state_before"u8), v2);
     }
 
     /// <summary>A /2 line: the fields /3 added take their defaults (docs/recording-schema.md, version policy).</summary>
