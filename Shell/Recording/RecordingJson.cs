@@ -22,7 +22,7 @@ public sealed record CycleRecord(
     public const string SchemaId = "mm-bot.cycle/3";
 
     /// <summary>The previous schema (no <c>wake</c>), still read by replay.</summary>
-    public const string SchemaIdV2 = "mm-bot.cycle/2";
+    public const string SchemaIdV2 = RecordingVersions.CycleV2;
 
     /// <summary>Every schema id replay reads.</summary>
     public static bool IsReadable(string? schema) => schema is SchemaId or SchemaIdV2;

@@ -11,8 +11,8 @@ namespace MarketMaker.Shell.Recording;
 /// </summary>
 public static class RecordingVersions
 {
-    public const string CycleV2 = "mm-bot.cycle/3";
-    public const string DecideInputV2 = "mm-bot.decide-input/3";
+    public const string CycleV2 = "mm-bot.cycle/2";
+    public const string DecideInputV2 = "mm-bot.decide-input/2";
 
     /// <summary>A /2 line's JSON with the decision fields /3 requires added at their /2 meaning (no P&amp;L report, no markouts).</summary>
     public static JsonObject UpgradeV2Line(JsonObject line)
