@@ -25,6 +25,7 @@ public sealed class BotMetrics
     private readonly Gauge inventory;
     private readonly Counter fills;
     private readonly Counter cancelsByCategory;
+    private readonly LimitMetrics limits;
     private string? currentHaltReason;
     private long replaceDrivenCancels;
     private long placements;
@@ -50,6 +51,7 @@ public sealed class BotMetrics
         inventory = factory.CreateGauge("mm_bot_inventory", "balance total by asset", ["asset"]);
         fills = factory.CreateCounter("mm_bot_fills_total", "fills observed, by side", ["side"]);
         cancelsByCategory = factory.CreateCounter("mm_bot_order_cancels_total_by_category", "cancels, by category", ["category"]);
+        limits = new LimitMetrics(factory);
 
         foreach (var dependency in Dependencies)
         {
@@ -128,6 +130,7 @@ public sealed class BotMetrics
         .. CounterNames.Select(c => c.Name),
         "mm_bot_halt_reason", "mm_bot_dependency_stale", "mm_bot_operator_mode", "mm_bot_reference_source",
         "mm_bot_inventory", "mm_bot_fills_total", "mm_bot_order_cancels_total_by_category",
+        LimitMetrics.QuotePriceName, LimitMetrics.RiskLimitName,
     ];
 
     /// <summary>Sets every metric from one decision and the snapshot it was made from.</summary>
@@ -163,6 +166,7 @@ public sealed class BotMetrics
             Set("mm_bot_cancels_per_minute", m.CancelsInWindow);
             Set("mm_bot_live_quoted_spread_bps", m.LiveQuotedSpreadBps);
             Set("mm_bot_ready", decision.Readiness.Ready);
+            limits.Update(decision, config);
 
             // Counters: this decision's increments.
             if (m.QuoteRefresh)
