@@ -290,7 +290,7 @@ public sealed partial class PrometheusAgainstPaperRunTests
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
 
     /// <summary>Metric selectors: our metrics, the process metrics, up; with their label matchers.</summary>
-    [GeneratedRegex(@"(?<![A-Za-z0-9_:])(?:mm_bot[A-Za-z0-9_:]*|process_[A-Za-z0-9_]+|up)(?![A-Za-z0-9_:(])(?:\{[^}]*\})?")]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_:])(?:mm_bot[A-Za-z0-9_:]*|process_[A-Za-z0-9_]+|dotnet_[A-Za-z0-9_]+|up)(?![A-Za-z0-9_:(])(?:\{[^}]*\})?")]
     private static partial Regex Selector();
 
     private sealed record Result(int Samples, int Numbers, HashSet<string> Labels, string? Error);
