@@ -50,6 +50,9 @@ public sealed class LimitMetricsTests
         Assert.Equal(250000, Value(text, "mm_bot_risk_limit{limit=\"max_notional_per_side\"}"));
         Assert.Equal(90, Value(text, "mm_bot_risk_limit{limit=\"max_quote_age_seconds\"}"));
         Assert.Equal(75, Value(text, "mm_bot_risk_limit{limit=\"max_anchor_deviation_bps\"}"));
+
+        // The core caps the inventory itself (Risk.cs): measured from 0.
+        Assert.Equal(0, Value(text, "mm_bot_target_inventory"));
     }
 
     private static double? Value(string text, string series) =>

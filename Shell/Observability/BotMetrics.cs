@@ -130,7 +130,7 @@ public sealed class BotMetrics
         .. CounterNames.Select(c => c.Name),
         "mm_bot_halt_reason", "mm_bot_dependency_stale", "mm_bot_operator_mode", "mm_bot_reference_source",
         "mm_bot_inventory", "mm_bot_fills_total", "mm_bot_order_cancels_total_by_category",
-        LimitMetrics.QuotePriceName, LimitMetrics.RiskLimitName,
+        LimitMetrics.QuotePriceName, LimitMetrics.RiskLimitName, LimitMetrics.TargetInventoryName,
     ];
 
     /// <summary>Sets every metric from one decision and the snapshot it was made from.</summary>
