@@ -57,8 +57,10 @@ internal static class Quoting
             askMoved = true;
         }
 
-        var bidCrosses = bid <= 0 || (bid >= ask && bidMoved);
-        var askCrosses = ask <= 0 || (bid >= ask && askMoved);
+        // A price the guard moved outside the sanity band (an absurd order of someone else) is not quoted either.
+        var band = cfg.MaxBookDeviationBps;
+        var bidCrosses = bid <= 0 || (bid >= ask && bidMoved) || (bidMoved && !ReferencePricing.WithinBand(bid, reference, band));
+        var askCrosses = ask <= 0 || (bid >= ask && askMoved) || (askMoved && !ReferencePricing.WithinBand(ask, reference, band));
         var (effLong, effShort) = ctx.EffectiveLimits();
         var minSize = market.MinSize;
         var step = market.SizeStep;

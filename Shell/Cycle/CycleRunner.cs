@@ -77,6 +77,9 @@ public sealed class CycleRunner
 
     public Decision? LastDecision { get; private set; }
 
+    /// <summary>The decision function (the core's; a test may put one that fails, to prove the halt below).</summary>
+    internal Func<Snapshot, BotState, BotConfig, Decision> DecideFunction { get; init; } = Decider.Decide;
+
     public async Task<CycleOutcome> RunOnceAsync(CancellationToken ct)
     {
         // 1. Gather.
@@ -104,7 +107,16 @@ public sealed class CycleRunner
 
         // 2. Decide.
         var before = State;
-        var decision = Decider.Decide(snapshot, before, _config);
+        Decision decision;
+        try
+        {
+            decision = DecideFunction(snapshot, before, _config);
+        }
+        catch (Exception ex)
+        {
+            await DecisionFailed.HaltAsync(snapshot, _config, _ports.Gateway, _observer, _log, ex, ct);
+            throw new DecisionFailedException(ex);
+        }
 
         // 3. Persist before anything with a new nonce is sent.
         string? persistError = null;
