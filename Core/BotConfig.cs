@@ -67,6 +67,14 @@ public sealed record BotConfig
 
     /// <summary>Order id prefix of the orders this bot manages in this market.</summary>
     public string ManagedPrefix => $"mm:{MarketSymbol}:";
+
+    /// <summary>Effective inventory limits with MM_MAX_NET_INVENTORY applied (reference-bot.md §2).</summary>
+    public (decimal MaxLong, decimal MaxShort) EffectiveInventoryLimits()
+    {
+        var maxLong = MaxNetInventory > 0 && (MaxLongInventory == 0 || MaxNetInventory < MaxLongInventory) ? MaxNetInventory : MaxLongInventory;
+        var maxShort = MaxNetInventory > 0 && (MaxShortInventory == 0 || -MaxNetInventory > MaxShortInventory) ? -MaxNetInventory : MaxShortInventory;
+        return (maxLong, maxShort);
+    }
 }
 
 /// <summary>MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_* settings the core needs (safety rules and multipliers).</summary>

@@ -94,11 +94,5 @@ internal sealed class CycleContext
         a is null || b is null ? null : (a < b ? a : b);
 
     /// <summary>Effective inventory limits with MM_MAX_NET_INVENTORY applied (reference-bot.md §2).</summary>
-    public (decimal MaxLong, decimal MaxShort) EffectiveLimits()
-    {
-        var c = Config;
-        var maxLong = c.MaxNetInventory > 0 && (c.MaxLongInventory == 0 || c.MaxNetInventory < c.MaxLongInventory) ? c.MaxNetInventory : c.MaxLongInventory;
-        var maxShort = c.MaxNetInventory > 0 && (c.MaxShortInventory == 0 || -c.MaxNetInventory > c.MaxShortInventory) ? -c.MaxNetInventory : c.MaxShortInventory;
-        return (maxLong, maxShort);
-    }
+    public (decimal MaxLong, decimal MaxShort) EffectiveLimits() => Config.EffectiveInventoryLimits();
 }

@@ -25,6 +25,7 @@ public sealed class BotMetrics
     private readonly Gauge inventory;
     private readonly Counter fills;
     private readonly Counter cancelsByCategory;
+    private readonly LimitMetrics limits;
     private readonly Counter inputAnomalies;
     private readonly PnlMetrics pnl;
     private string? currentHaltReason;
@@ -52,6 +53,7 @@ public sealed class BotMetrics
         inventory = factory.CreateGauge("mm_bot_inventory", "balance total by asset", ["asset"]);
         fills = factory.CreateCounter("mm_bot_fills_total", "fills observed, by side", ["side"]);
         cancelsByCategory = factory.CreateCounter("mm_bot_order_cancels_total_by_category", "cancels, by category", ["category"]);
+        limits = new LimitMetrics(factory);
         inputAnomalies = factory.CreateCounter("mm_bot_input_anomalies_total", "implausible inputs refused, each counted once, by kind (docs/hostile-input.md)", ["kind"]);
         foreach (var kind in InputAnomalyKinds.All)
         {
@@ -145,6 +147,7 @@ public sealed class BotMetrics
         "mm_bot_inventory", "mm_bot_fills_total", "mm_bot_order_cancels_total_by_category", "mm_bot_input_anomalies_total",
         .. WsMetrics.Names,
         .. PnlMetrics.Names,
+        LimitMetrics.QuotePriceName, LimitMetrics.RiskLimitName, LimitMetrics.TargetInventoryName,
     ];
 
     /// <summary>Sets every metric from one decision and the snapshot it was made from.</summary>
@@ -180,6 +183,7 @@ public sealed class BotMetrics
             Set("mm_bot_cancels_per_minute", m.CancelsInWindow);
             Set("mm_bot_live_quoted_spread_bps", m.LiveQuotedSpreadBps);
             Set("mm_bot_ready", decision.Readiness.Ready);
+            limits.Update(decision, config);
 
             // Counters: this decision's increments.
             if (m.QuoteRefresh)
