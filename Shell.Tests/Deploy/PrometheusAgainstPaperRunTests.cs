@@ -52,7 +52,7 @@ public sealed partial class PrometheusAgainstPaperRunTests
                 // A limit far away, so the drawdown ratio (and its alert's series) exists in a run that loses nothing.
                 ["MM_MAX_DRAWDOWN"] = "1000000000",
             };
-            bot = CrashSafetyTests.Start(env, botOutput, "paper", "--port", "0", "--seed", "16");
+            bot = CrashSafetyProcess.Start(env, botOutput, "paper", "--port", "0", "--seed", "16");
             server = StartPrometheus(prometheus, config, Path.Combine(dir, "data"), prometheusPort);
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{prometheusPort}"), Timeout = TimeSpan.FromSeconds(10) };
