@@ -85,6 +85,19 @@ public static class Decider
                 report = reconciled.Report;
                 cancels = reconciled.Cancels;
                 phase = BotPhase.Running;
+                if (halt is null)
+                {
+                    // behaviour.md §7 computes the targets at start-up: a slot that no adopted order fills is placed
+                    // in this same decision (after the reconciliation cancels), not one poll interval later.
+                    var adoptedIds = report.AdoptedOrderIds.ToHashSet(StringComparer.Ordinal);
+                    var adopted = ctx.Managed.Where(o => adoptedIds.Contains(o.OrderId)).ToImmutableArray();
+                    var plan = Sync.Plan(ctx, adopted, quotes, holdResting: true);
+                    if (plan.Cancels.IsEmpty && !plan.ToPlace.IsEmpty)
+                    {
+                        toPlace = plan.ToPlace;
+                        lastQuoteUpdate = now;
+                    }
+                }
             }
         }
         else if (halt is not null)
@@ -99,14 +112,18 @@ public static class Decider
         {
             syncSkipped = "live_orders_not_fresh";
         }
-        else if (!ctx.Managed.IsEmpty && lastQuoteUpdate is { } last
-            && now - last < TimeSpan.FromMilliseconds(config.QuoteRefreshIntervalMs))
-        {
-            syncSkipped = "refresh_interval";
-        }
         else
         {
-            var plan = Sync.Plan(ctx, quotes);
+            // The refresh gate only holds back replacing orders that rest: a missing slot (filled, expired, rejected,
+            // cancelled by someone) is placed now, whatever the gate says.
+            var gated = !ctx.Managed.IsEmpty && lastQuoteUpdate is { } last
+                && now - last < TimeSpan.FromMilliseconds(config.QuoteRefreshIntervalMs);
+            var plan = Sync.Plan(ctx, quotes, holdResting: gated);
+            if (gated && plan.Cancels.IsEmpty && plan.ToPlace.IsEmpty)
+            {
+                syncSkipped = Sync.RefreshInterval;
+            }
+
             suppressedReplaces = plan.Suppressed;
             if (config.MaxCancelsPerMinute > 0 && window.Length + plan.CountedCancels > config.MaxCancelsPerMinute)
             {

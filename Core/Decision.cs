@@ -67,6 +67,9 @@ public static class SuppressionReasons
     public const string OperatorHalted = "operator_halted";
     public const string Halted = "halted";
     public const string InvalidQuotePrices = "calculated_invalid_quote_prices";
+
+    /// <summary>Spot: the quote is worth less than 1 whole cNGN, the spot engine's minimum order amount.</summary>
+    public const string BelowMinEngineAmount = "below_min_engine_amount";
 }
 
 public static class ReconciliationReasons

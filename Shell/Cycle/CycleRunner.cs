@@ -7,6 +7,9 @@ namespace MarketMaker.Shell.Cycle;
 /// <summary>Per-source timeouts of the gather step.</summary>
 public sealed record SourceTimeouts(TimeSpan MarketData, TimeSpan Orders, TimeSpan Balances, TimeSpan Anchor)
 {
+    /// <summary>Each cancel and each placement (sent concurrently) gets this long for an answer.</summary>
+    public TimeSpan Actions { get; init; } = TimeSpan.FromSeconds(5);
+
     public static readonly SourceTimeouts Default = new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5));
 }
 
@@ -83,6 +86,7 @@ public sealed class CycleRunner
     public async Task<CycleOutcome> RunOnceAsync(CancellationToken ct)
     {
         // 1. Gather.
+        var started = _time.GetTimestamp();
         var errors = new List<string>();
         var marketTask = Fetch("market_data", _marketData, _ports.MarketData.FetchAsync, _timeouts.MarketData, errors, ct);
         var ordersTask = Fetch("live_orders", _orders, async c => new LiveOrders(await _ports.Orders.FetchLiveAsync(c)), _timeouts.Orders, errors, ct);
@@ -106,6 +110,7 @@ public sealed class CycleRunner
         var snapshot = new Snapshot(_time.GetUtcNow(), _market, _marketData, _orders, _balances, _anchor, _external, killSwitch, finals);
 
         // 2. Decide.
+        var gathered = _time.GetTimestamp();
         var before = State;
         Decision decision;
         try
@@ -133,58 +138,46 @@ public sealed class CycleRunner
             }
         }
 
-        // 4. Apply: cancels first, then placements; nothing in dry run.
-        var cancelOutcomes = ImmutableArray.CreateBuilder<(CancelAction, ActionOutcome)>();
-        var placeOutcomes = ImmutableArray.CreateBuilder<(PlaceAction, ActionOutcome)>();
+        // 4. Apply: all cancels together, then all placements together (cancels complete before any placement);
+        // each request with its own timeout; nothing in dry run.
+        var cancelOutcomes = ImmutableArray<(CancelAction, ActionOutcome)>.Empty;
+        var placeOutcomes = ImmutableArray<(PlaceAction, ActionOutcome)>.Empty;
+        long applyStarted = 0, cancelsDone = 0;
         if (!decision.DryRun)
         {
-            foreach (var cancel in decision.Cancels)
-            {
-                var outcome = await Guard(() => _ports.Gateway.CancelAsync(cancel, ct));
-                cancelOutcomes.Add((cancel, outcome));
-                if (!outcome.Ok)
-                {
-                    _log.LogWarning("cancel {OrderId} ({Reason}) failed: {Error}; re-checked from exchange state next cycle", cancel.OrderId, cancel.Reason, outcome.Error);
-                }
-            }
-
-            if (persistError is null)
-            {
-                // A side whose cancel failed this cycle gets no new order: the old one may still rest (for example
-                // held by the matcher), and two of our orders on one side is what the cancel was meant to prevent.
-                // The next cycle decides again from the exchange's state.
-                var blockedSides = cancelOutcomes.Where(c => !c.Item2.Ok).Select(c => c.Item1.Side).ToHashSet();
-                foreach (var placement in decision.Placements)
-                {
-                    if (blockedSides.Contains(placement.Side))
-                    {
-                        var withheld = new ActionOutcome(false, "withheld: a cancel on this side failed this cycle");
-                        placeOutcomes.Add((placement, withheld));
-                        _log.LogWarning("place {OrderId} {Side} withheld: a cancel on this side failed this cycle; re-decided next cycle (the nonce is not reused)", placement.OrderId, placement.Side.Wire());
-                        continue;
-                    }
-
-                    var outcome = await Guard(() => _ports.Gateway.PlaceAsync(placement, ct));
-                    placeOutcomes.Add((placement, outcome));
-                    if (!outcome.Ok)
-                    {
-                        _log.LogWarning("place {OrderId} {Side} {Size}@{Price} failed: {Error}; the nonce is not reused", placement.OrderId, placement.Side.Wire(), placement.Size, placement.Price, outcome.Error);
-                    }
-                }
-            }
+            applyStarted = _time.GetTimestamp();
+            cancelOutcomes = await ApplyCancelsAsync(decision.Cancels, ct);
+            cancelsDone = _time.GetTimestamp();
+            placeOutcomes = persistError is null
+                ? await ApplyPlacementsAsync(decision.Placements, cancelOutcomes, ct)
+                : [.. decision.Placements.Select(p => (p, new ActionOutcome(false, "withheld: the state file was not saved", Withheld: true)))];
         }
 
         // 5. Record, then carry the state forward.
         _ports.Recorder?.Record(snapshot, before, _config, decision);
-        State = decision.NextState;
+        // Settle: the next state holds what the exchange was sent and answered, not what was intended.
+        State = Settlement.Settle(before, decision, Outcomes(cancelOutcomes, placeOutcomes));
         LastDecision = decision;
         LogDecision(decision);
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            var end = _time.GetTimestamp();
+            _log.LogDebug(
+                "cycle timing gather_ms={Gather:0.0} decide_persist_ms={Decide:0.0} cancels={Cancels} cancel_ms={CancelMs:0.0} placements={Placements} place_ms={PlaceMs:0.0} total_ms={Total:0.0}",
+                _time.GetElapsedTime(started, gathered).TotalMilliseconds,
+                applyStarted == 0 ? 0 : _time.GetElapsedTime(gathered, applyStarted).TotalMilliseconds,
+                cancelOutcomes.Length,
+                applyStarted == 0 ? 0 : _time.GetElapsedTime(applyStarted, cancelsDone).TotalMilliseconds,
+                placeOutcomes.Length,
+                applyStarted == 0 ? 0 : _time.GetElapsedTime(cancelsDone, end).TotalMilliseconds,
+                _time.GetElapsedTime(started, end).TotalMilliseconds);
+        }
 
         var outcomeRecord = new CycleOutcome(
             snapshot,
             decision,
-            cancelOutcomes.ToImmutable(),
-            placeOutcomes.ToImmutable(),
+            cancelOutcomes,
+            placeOutcomes,
             [.. errors],
             persistError,
             _ports.Anchor is not null && !_anchor.FreshThisCycle ? 1 : 0,
@@ -203,29 +196,79 @@ public sealed class CycleRunner
 
         var liveIds = live.Items.Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
         var vanished = State.Fills.Orders.Keys.Where(id => !liveIds.Contains(id)).Take(32).ToList();
-        var result = ImmutableSortedDictionary.CreateBuilder<string, FinalStatus>(StringComparer.Ordinal);
-        foreach (var id in vanished)
+        // Independent lookups: all at once, each with its own timeout.
+        var lookups = await Task.WhenAll(vanished.Select(async id =>
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(_timeouts.Orders);
             try
             {
-                if (await _ports.Orders.FetchFinalAsync(id, cts.Token) is { } final)
-                {
-                    result[id] = final;
-                }
+                return (Id: id, Final: await _ports.Orders.FetchFinalAsync(id, cts.Token).WaitAsync(cts.Token));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
+                var message = ex is OperationCanceledException ? $"timed out after {_timeouts.Orders.TotalMilliseconds:0} ms" : ex.Message;
                 lock (errors)
                 {
-                    errors.Add($"final_status {id}: {ex.Message}");
+                    errors.Add($"final_status {id}: {message}");
                 }
+
+                return (Id: id, Final: (FinalStatus?)null);
+            }
+        }));
+        var result = ImmutableSortedDictionary.CreateBuilder<string, FinalStatus>(StringComparer.Ordinal);
+        foreach (var (id, final) in lookups)
+        {
+            if (final is { } f)
+            {
+                result[id] = f;
             }
         }
 
         return result.ToImmutable();
     }
+
+    private async Task<ImmutableArray<(CancelAction, ActionOutcome)>> ApplyCancelsAsync(ImmutableArray<CancelAction> cancels, CancellationToken ct)
+    {
+        var outcomes = await Task.WhenAll(cancels.Select(async cancel => (cancel, await Guard(c => _ports.Gateway.CancelAsync(cancel, c), _timeouts.Actions, ct))));
+        foreach (var (cancel, outcome) in outcomes.Where(o => !o.Item2.Ok))
+        {
+            _log.LogWarning("cancel {OrderId} ({Reason}) failed: {Error}; re-checked from exchange state next cycle", cancel.OrderId, cancel.Reason, outcome.Error);
+        }
+
+        return [.. outcomes];
+    }
+
+    private async Task<ImmutableArray<(PlaceAction, ActionOutcome)>> ApplyPlacementsAsync(
+        ImmutableArray<PlaceAction> placements, ImmutableArray<(CancelAction, ActionOutcome)> cancels, CancellationToken ct)
+    {
+        // A side whose cancel failed this cycle gets no new order: the old one may still rest (for example held by the
+        // matcher), and two of our orders on one side is what the cancel was meant to prevent. The settle step leaves
+        // such a placement untracked, so the next cycle decides the side again from the exchange's state.
+        var blockedSides = cancels.Where(c => !c.Item2.Ok).Select(c => c.Item1.Side).ToHashSet();
+        var outcomes = await Task.WhenAll(placements.Select(async placement =>
+        {
+            if (blockedSides.Contains(placement.Side))
+            {
+                _log.LogWarning("place {OrderId} {Side} withheld: a cancel on this side failed this cycle; re-decided next cycle (the nonce is not reused)", placement.OrderId, placement.Side.Wire());
+                return (placement, new ActionOutcome(false, "withheld: a cancel on this side failed this cycle", Withheld: true));
+            }
+
+            var outcome = await Guard(c => _ports.Gateway.PlaceAsync(placement, c), _timeouts.Actions, ct);
+            if (!outcome.Ok)
+            {
+                _log.LogWarning("place {OrderId} {Side} {Size}@{Price} failed: {Error}; the nonce is not reused", placement.OrderId, placement.Side.Wire(), placement.Size, placement.Price, outcome.Error);
+            }
+
+            return (placement, outcome);
+        }));
+        return [.. outcomes];
+    }
+
+    private static ApplyOutcomes Outcomes(ImmutableArray<(CancelAction Cancel, ActionOutcome Outcome)> cancels, ImmutableArray<(PlaceAction Placement, ActionOutcome Outcome)> placements) =>
+        new(
+            cancels.ToImmutableSortedDictionary(c => c.Cancel.OrderId, c => c.Outcome.Result, StringComparer.Ordinal),
+            placements.ToImmutableSortedDictionary(p => p.Placement.OrderId, p => p.Outcome.Result, StringComparer.Ordinal));
 
     private async Task<Input<T>> Fetch<T>(string name, Input<T> previous, Func<CancellationToken, Task<T>> fetch, TimeSpan timeout, List<string> errors, CancellationToken ct)
         where T : class
@@ -250,11 +293,18 @@ public sealed class CycleRunner
         }
     }
 
-    private static async Task<ActionOutcome> Guard(Func<Task<ActionOutcome>> action)
+    /// <summary>One request with its own timeout; an exception or a timeout is a failed outcome with no definite answer.</summary>
+    private static async Task<ActionOutcome> Guard(Func<CancellationToken, Task<ActionOutcome>> action, TimeSpan timeout, CancellationToken ct)
     {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
         try
         {
-            return await action();
+            return await action(cts.Token).WaitAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new ActionOutcome(false, $"no answer within {timeout.TotalMilliseconds:0} ms");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -56,6 +56,7 @@ public sealed class BotMetrics
         {
             inputAnomalies.WithLabels(kind);
         }
+        RuntimeMetrics.Register(Registry);
 
         foreach (var dependency in Dependencies)
         {
