@@ -55,7 +55,10 @@ public sealed class BotObserver : ICycleObserver, IDecisionFailureObserver
 
     public void OnCycle(CycleOutcome outcome)
     {
-        _metrics.Update(outcome.Snapshot, outcome.Decision, _config);
+        // A dependency that did not answer this cycle makes the bot not ready at once (the halt waits for its timeout).
+        var readiness = DependencyReadiness.Effective(outcome);
+        var decision = readiness == outcome.Decision.Readiness ? outcome.Decision : outcome.Decision with { Readiness = readiness };
+        _metrics.Update(outcome.Snapshot, decision, _config);
         var errors = outcome.SourceErrors.Length
             + outcome.Cancels.Count(c => !c.Outcome.Ok)
             + outcome.Placements.Count(p => !p.Outcome.Ok)
@@ -70,7 +73,7 @@ public sealed class BotObserver : ICycleObserver, IDecisionFailureObserver
             _metrics.RecordExternalAnchorFetchFailure();
         }
 
-        _readiness.Set(outcome.Decision.Readiness);
+        _readiness.Set(readiness);
         foreach (var anomaly in _anomalies.FirstSeen(outcome.Decision.InputAnomalies))
         {
             _metrics.RecordInputAnomaly(anomaly.Kind);
@@ -80,7 +83,7 @@ public sealed class BotObserver : ICycleObserver, IDecisionFailureObserver
         string? soak = null;
         lock (_gate)
         {
-            _summary = StatusLines.Accumulate(_summary, outcome.Snapshot, outcome.Decision, _config.OperatorMode);
+            _summary = StatusLines.Accumulate(_summary, outcome.Snapshot, decision, _config.OperatorMode);
             Cycles++;
             var now = outcome.Decision.Now;
             if (_soakInterval > TimeSpan.Zero && (_lastSoak is null || now - _lastSoak >= _soakInterval))

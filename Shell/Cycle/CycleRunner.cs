@@ -57,6 +57,7 @@ public sealed class CycleRunner
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly ICycleObserver? _observer;
+    private readonly DependencyLog _dependencies;
 
     private Input<MarketData> _marketData = Input<MarketData>.Missing;
     private Input<LiveOrders> _orders = Input<LiveOrders>.Missing;
@@ -73,6 +74,7 @@ public sealed class CycleRunner
         _time = time;
         _log = log;
         _observer = observer;
+        _dependencies = new DependencyLog(log);
         State = BotState.Fresh(ports.State.Load());
     }
 
@@ -89,7 +91,20 @@ public sealed class CycleRunner
         var started = _time.GetTimestamp();
         var errors = new List<string>();
         var marketTask = Fetch("market_data", _marketData, _ports.MarketData.FetchAsync, _timeouts.MarketData, errors, ct);
-        var ordersTask = Fetch("live_orders", _orders, async c => new LiveOrders(await _ports.Orders.FetchLiveAsync(c)), _timeouts.Orders, errors, ct);
+        // While reconciling (before anything is placed) the live-order read also reads the highest nonce the owner has
+        // used at the exchange; both must succeed for the orders to count as fresh (NonceFloor).
+        var floorSource = State.Phase == BotPhase.Startup ? _ports.Orders as INonceFloorSource : null;
+        (bool Read, long? Highest) floor = default;
+        var ordersTask = Fetch("live_orders", _orders, async c =>
+        {
+            var live = new LiveOrders(await _ports.Orders.FetchLiveAsync(c));
+            if (floorSource is not null)
+            {
+                floor = (true, await floorSource.FetchHighestUsedNonceAsync(c));
+            }
+
+            return live;
+        }, _timeouts.Orders, errors, ct);
         var balancesTask = Fetch("balances", _balances, _ports.Balances.FetchAsync, _timeouts.Balances, errors, ct);
         var anchorTask = _ports.Anchor is { } anchor
             ? Fetch("anchor", _anchor, anchor.FetchAsync, _timeouts.Anchor, errors, ct)
@@ -105,6 +120,11 @@ public sealed class CycleRunner
         _balances = await balancesTask;
         _anchor = await anchorTask;
         _external = await externalTask;
+        if (floor.Read && _orders.FreshThisCycle)
+        {
+            RaiseNonceFloor(floor.Highest);
+        }
+
         var finals = await FetchFinalStatusesAsync(errors, ct);
 
         var snapshot = new Snapshot(_time.GetUtcNow(), _market, _marketData, _orders, _balances, _anchor, _external, killSwitch, finals);
@@ -231,9 +251,20 @@ public sealed class CycleRunner
     private async Task<ImmutableArray<(CancelAction, ActionOutcome)>> ApplyCancelsAsync(ImmutableArray<CancelAction> cancels, CancellationToken ct)
     {
         var outcomes = await Task.WhenAll(cancels.Select(async cancel => (cancel, await Guard(c => _ports.Gateway.CancelAsync(cancel, c), _timeouts.Actions, ct))));
-        foreach (var (cancel, outcome) in outcomes.Where(o => !o.Item2.Ok))
+        foreach (var (cancel, outcome) in outcomes)
         {
-            _log.LogWarning("cancel {OrderId} ({Reason}) failed: {Error}; re-checked from exchange state next cycle", cancel.OrderId, cancel.Reason, outcome.Error);
+            if (outcome.Ok)
+            {
+                _dependencies.Succeeded(OrderEntry, _time.GetUtcNow());
+            }
+            else if (IsOutage(outcome))
+            {
+                _dependencies.Failed(OrderEntry, $"cancel {cancel.OrderId} ({cancel.Reason}) failed, re-checked from exchange state next cycle", outcome.Error ?? "", _time.GetUtcNow());
+            }
+            else
+            {
+                _log.LogWarning("cancel {OrderId} ({Reason}) failed: {Error}; re-checked from exchange state next cycle", cancel.OrderId, cancel.Reason, outcome.Error);
+            }
         }
 
         return [.. outcomes];
@@ -254,14 +285,24 @@ public sealed class CycleRunner
                 return (placement, new ActionOutcome(false, "withheld: a cancel on this side failed this cycle", Withheld: true));
             }
 
-            var outcome = await Guard(c => _ports.Gateway.PlaceAsync(placement, c), _timeouts.Actions, ct);
-            if (!outcome.Ok)
+            return (placement, await Guard(c => _ports.Gateway.PlaceAsync(placement, c), _timeouts.Actions, ct));
+        }));
+        foreach (var (placement, outcome) in outcomes.Where(o => !o.Item2.Withheld))
+        {
+            if (outcome.Ok)
+            {
+                _dependencies.Succeeded(OrderEntry, _time.GetUtcNow());
+            }
+            else if (IsOutage(outcome))
+            {
+                _dependencies.Failed(OrderEntry, $"place {placement.OrderId} failed, the nonce is not reused", outcome.Error ?? "", _time.GetUtcNow());
+            }
+            else
             {
                 _log.LogWarning("place {OrderId} {Side} {Size}@{Price} failed: {Error}; the nonce is not reused", placement.OrderId, placement.Side.Wire(), placement.Size, placement.Price, outcome.Error);
             }
+        }
 
-            return (placement, outcome);
-        }));
         return [.. outcomes];
     }
 
@@ -278,7 +319,9 @@ public sealed class CycleRunner
         try
         {
             var value = await fetch(cts.Token).WaitAsync(cts.Token);
-            return Input<T>.Fresh(value, _time.GetUtcNow());
+            var at = _time.GetUtcNow();
+            _dependencies.Succeeded(name, at);
+            return Input<T>.Fresh(value, at);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -288,8 +331,24 @@ public sealed class CycleRunner
                 errors.Add($"{name}: {message}");
             }
 
-            _log.LogWarning("{Source} fetch failed, keeping the previous value: {Error}", name, message);
+            _dependencies.Failed(name, "fetch failed, keeping the previous value", message, _time.GetUtcNow());
             return previous.Failed(message);
+        }
+    }
+
+    /// <summary>The order-entry endpoint as a dependency in the failure log (place and cancel).</summary>
+    private const string OrderEntry = "order_entry";
+
+    /// <summary>A failure of the exchange itself (no answer, 5xx), not a verdict on one order (4xx): logged as an outage.</summary>
+    private static bool IsOutage(ActionOutcome outcome) => outcome.Status is null or >= 500;
+
+    private void RaiseNonceFloor(long? highest)
+    {
+        var raised = NonceFloor.Apply(State.Persisted, highest);
+        if (!ReferenceEquals(raised, State.Persisted))
+        {
+            _log.LogInformation("nonce floor from the exchange: highest used nonce {Highest}, next nonce base raised from {From} to {To}", highest, State.Persisted.NextNonceBase, raised.NextNonceBase);
+            State = State with { Persisted = raised };
         }
     }
 
