@@ -31,29 +31,25 @@ public sealed class DeciderSmokeTests
     }
 
     [Fact]
-    public void Startup_then_quote_then_keep()
+    public void Startup_quotes_both_sides_in_the_reconciling_decision_then_keeps()
     {
         var cfg = new BotConfig { OwnerAddress = Us };
         var d1 = Decider.Decide(Snap(T0, []), new BotState(), cfg);
         Assert.NotNull(d1.Reconciliation);
-        Assert.Empty(d1.Placements);
         Assert.Equal(BotPhase.Running, d1.NextState.Phase);
-
-        var t1 = T0.AddSeconds(2);
-        var d2 = Decider.Decide(Snap(t1, []), d1.NextState, cfg);
-        Assert.Null(d2.Halt);
-        Assert.Equal(2, d2.Placements.Length);
-        var bid = d2.Placements.Single(p => p.Side == Side.Buy);
-        var ask = d2.Placements.Single(p => p.Side == Side.Sell);
+        Assert.Null(d1.Halt);
+        Assert.Equal(2, d1.Placements.Length);
+        var bid = d1.Placements.Single(p => p.Side == Side.Buy);
+        var ask = d1.Placements.Single(p => p.Side == Side.Sell);
         Assert.True(bid.Price < ask.Price);
         Assert.Equal(1600m * (1 - 0.0025m - 0.00075m), bid.Price);
 
-        var live = d2.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, t1)).ToImmutableArray();
-        var book = d2.Placements.Select(p => new BookOrder(p.OrderId, Us, p.Side, p.Price, p.Size, t1)).ToImmutableArray();
-        var t2 = t1.AddSeconds(10);
-        var d3 = Decider.Decide(Snap(t2, live, book), d2.NextState, cfg);
-        Assert.Empty(d3.Cancels);
-        Assert.Empty(d3.Placements);
-        Assert.True(d3.Readiness.Ready, d3.Readiness.Reason);
+        var live = d1.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, T0)).ToImmutableArray();
+        var book = d1.Placements.Select(p => new BookOrder(p.OrderId, Us, p.Side, p.Price, p.Size, T0)).ToImmutableArray();
+        var t2 = T0.AddSeconds(10);
+        var d2 = Decider.Decide(Snap(t2, live, book), d1.NextState, cfg);
+        Assert.Empty(d2.Cancels);
+        Assert.Empty(d2.Placements);
+        Assert.True(d2.Readiness.Ready, d2.Readiness.Reason);
     }
 }

@@ -43,6 +43,15 @@ public sealed record BotConfig
     public ImmutableArray<string> ProtectedOrderIdPrefixes { get; init; } = ["validation:", "test:"];
     public ExternalAnchorConfig ExternalAnchor { get; init; } = new();
 
+    /// <summary>Sanity band (MM_MAX_BOOK_DEVIATION_BPS): a book or trade price further than this from the band's centre is not a reference; 0 = off.</summary>
+    public decimal MaxBookDeviationBps { get; init; } = 2000m;
+
+    /// <summary>MM_MIN_REFERENCE_ORDER_SIZE: smallest remaining size of another participant's order that counts for the mid; null = MM_ORDER_SIZE / 100.</summary>
+    public decimal? MinReferenceOrderSize { get; init; }
+
+    /// <summary>The minimum reference order size in force.</summary>
+    public decimal EffectiveMinReferenceOrderSize() => MinReferenceOrderSize ?? OrderSize / 100m;
+
     /// <summary>Order id prefix of the orders this bot manages in this market.</summary>
     public string ManagedPrefix => $"mm:{MarketSymbol}:";
 }

@@ -33,6 +33,9 @@ public sealed record BotState
     /// <summary>The halt in force after the last decision, if any.</summary>
     public string? CurrentHaltReason { get; init; }
 
+    /// <summary>The last accepted reference and a pending move of the book (sanity band, docs/hostile-input.md).</summary>
+    public ReferenceMemory Reference { get; init; } = new();
+
     public static BotState Fresh(PersistedState persisted) => new() { Persisted = persisted };
 }
 
@@ -100,4 +103,17 @@ public sealed record ExternalAnchorMemory
 
     /// <summary>FetchedAt of the last reading evaluated, so one reading is judged once.</summary>
     public DateTimeOffset? LastEvaluatedFetchAt { get; init; }
+}
+
+/// <summary>
+/// Memory of the sanity band: the last accepted reference price (the band's centre when there is no anchor) and a
+/// self-consistent book outside the band waiting for agreeing decisions before it is accepted as a real move.
+/// </summary>
+public sealed record ReferenceMemory
+{
+    public decimal? Accepted { get; init; }
+
+    public decimal? Pending { get; init; }
+
+    public int PendingCount { get; init; }
 }

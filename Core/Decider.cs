@@ -9,13 +9,30 @@ public static class Decider
     public const string RequiredBidMissing = "required bid missing too long";
     public const string RequiredAskMissing = "required ask missing too long";
 
+    /// <summary>
+    /// Never throws on an input that parses: an arithmetic overflow anywhere in the decision (absurd prices, sizes or
+    /// nonces) is a halt <c>reference price unavailable</c> with every managed order cancelled (<see cref="Failsafe"/>).
+    /// </summary>
     public static Decision Decide(Snapshot snapshot, BotState state, BotConfig config)
+    {
+        try
+        {
+            return DecideChecked(snapshot, state, config);
+        }
+        catch (ArithmeticException ex)
+        {
+            return Failsafe.ArithmeticHalt(snapshot, state, config, ex);
+        }
+    }
+
+    private static Decision DecideChecked(Snapshot snapshot, BotState state, BotConfig config)
     {
         var ctx = new CycleContext(snapshot, state, config);
         var now = ctx.Now;
 
         var external = ReferencePricing.EvaluateExternal(ctx);
-        var reference = ReferencePricing.Select(ctx, external.Memory);
+        var banded = ReferencePricing.Select(ctx, external.Memory, ReferencePricing.Centre(ctx, external.Memory));
+        var reference = banded.Result;
         var externalMemory = external.Memory with { Wanted = ReferencePricing.ExternalWanted(ctx, reference) };
         var fills = FillAccounting.Observe(ctx);
         var halt = Risk.Evaluate(ctx, reference);
@@ -68,6 +85,19 @@ public static class Decider
                 report = reconciled.Report;
                 cancels = reconciled.Cancels;
                 phase = BotPhase.Running;
+                if (halt is null)
+                {
+                    // behaviour.md §7 computes the targets at start-up: a slot that no adopted order fills is placed
+                    // in this same decision (after the reconciliation cancels), not one poll interval later.
+                    var adoptedIds = report.AdoptedOrderIds.ToHashSet(StringComparer.Ordinal);
+                    var adopted = ctx.Managed.Where(o => adoptedIds.Contains(o.OrderId)).ToImmutableArray();
+                    var plan = Sync.Plan(ctx, adopted, quotes, holdResting: true);
+                    if (plan.Cancels.IsEmpty && !plan.ToPlace.IsEmpty)
+                    {
+                        toPlace = plan.ToPlace;
+                        lastQuoteUpdate = now;
+                    }
+                }
             }
         }
         else if (halt is not null)
@@ -82,14 +112,18 @@ public static class Decider
         {
             syncSkipped = "live_orders_not_fresh";
         }
-        else if (!ctx.Managed.IsEmpty && lastQuoteUpdate is { } last
-            && now - last < TimeSpan.FromMilliseconds(config.QuoteRefreshIntervalMs))
-        {
-            syncSkipped = "refresh_interval";
-        }
         else
         {
-            var plan = Sync.Plan(ctx, quotes);
+            // The refresh gate only holds back replacing orders that rest: a missing slot (filled, expired, rejected,
+            // cancelled by someone) is placed now, whatever the gate says.
+            var gated = !ctx.Managed.IsEmpty && lastQuoteUpdate is { } last
+                && now - last < TimeSpan.FromMilliseconds(config.QuoteRefreshIntervalMs);
+            var plan = Sync.Plan(ctx, quotes, holdResting: gated);
+            if (gated && plan.Cancels.IsEmpty && plan.ToPlace.IsEmpty)
+            {
+                syncSkipped = Sync.RefreshInterval;
+            }
+
             suppressedReplaces = plan.Suppressed;
             if (config.MaxCancelsPerMinute > 0 && window.Length + plan.CountedCancels > config.MaxCancelsPerMinute)
             {
@@ -162,6 +196,7 @@ public static class Decider
             Fills = fillTracker,
             ExternalAnchor = externalMemory,
             CurrentHaltReason = halt?.Reason,
+            Reference = banded.Memory,
         };
 
         var readiness = Ready(ctx, halt, reference, phase, bidRequired && Missing(ctx, bidMissingSince), askRequired && Missing(ctx, askMissingSince));
@@ -187,13 +222,14 @@ public static class Decider
             fills.InventoryDelta,
             external.Rejection,
             syncSkipped,
+            banded.Anomalies,
             config.DryRun,
             !persisted.SameAs(state.Persisted),
             metrics,
             nextState);
     }
 
-    private static ImmutableArray<CancelAction> CancelAllManaged(CycleContext ctx, Halt halt) =>
+    internal static ImmutableArray<CancelAction> CancelAllManaged(CycleContext ctx, Halt halt) =>
         ctx.Managed
             .Where(o => !o.Matching && !ctx.IsProtected(o.OrderId))
             .OrderBy(o => o.OrderId, StringComparer.Ordinal)

@@ -39,6 +39,21 @@ public static class HaltReasons
     ];
 }
 
+/// <summary>Kinds of implausible input the core refuses (docs/hostile-input.md). Not halt reasons.</summary>
+public static class InputAnomalyKinds
+{
+    public const string FutureTrade = "future_trade";
+    public const string BookOutlier = "book_price_out_of_band";
+    public const string TradeOutlier = "trade_price_out_of_band";
+    public const string InconsistentBook = "inconsistent_book";
+    public const string ArithmeticOverflow = "arithmetic_overflow";
+
+    public static readonly ImmutableArray<string> All = [FutureTrade, BookOutlier, TradeOutlier, InconsistentBook, ArithmeticOverflow];
+}
+
+/// <summary>One refused input: its kind, what it was (order or trade id) and a detail with the numbers.</summary>
+public sealed record InputAnomaly(string Kind, string Subject, string Detail);
+
 public static class SuppressionReasons
 {
     public const string NoAnchor = "no_anchor";
@@ -52,6 +67,9 @@ public static class SuppressionReasons
     public const string OperatorHalted = "operator_halted";
     public const string Halted = "halted";
     public const string InvalidQuotePrices = "calculated_invalid_quote_prices";
+
+    /// <summary>Spot: the quote is worth less than 1 whole cNGN, the spot engine's minimum order amount.</summary>
+    public const string BelowMinEngineAmount = "below_min_engine_amount";
 }
 
 public static class ReconciliationReasons
@@ -130,7 +148,10 @@ public sealed record MetricValues(
     int ExternalAnchorAccepted,
     int ExternalAnchorRejected);
 
-/// <summary>The whole decision of one cycle: data only; the shell interprets it.</summary>
+/// <summary>
+/// The whole decision of one cycle: data only; the shell interprets it. <see cref="InputAnomalies"/> are the inputs
+/// this decision refused as implausible (counted and logged once by the shell; docs/hostile-input.md).
+/// </summary>
 public sealed record Decision(
     DateTimeOffset Now,
     decimal? ReferencePrice,
@@ -150,6 +171,7 @@ public sealed record Decision(
     decimal? InventoryDelta,
     string? ExternalAnchorRejection,
     string? SyncSkipped,
+    ImmutableArray<InputAnomaly> InputAnomalies,
     bool DryRun,
     bool PersistRequired,
     MetricValues Metrics,

@@ -9,13 +9,19 @@ namespace MarketMaker.Core;
 /// </summary>
 public static class Nonces
 {
+    /// <summary>
+    /// The largest <c>next_nonce_base</c> a state file may hold: far beyond <c>unix_micros × 2</c> for centuries, and far
+    /// enough below <see cref="long.MaxValue"/> that no allocation can wrap. The state loader refuses larger values.
+    /// </summary>
+    public const long MaxNextNonceBase = 1L << 62;
+
     public static string OrderId(string market, Side side, long nonce) => $"mm:{market}:{side.Wire()}:{nonce}";
 
     public static long Base(PersistedState state, DateTimeOffset now)
     {
         var fromClock = Num.UnixMicros(now) * 2;
         var b = Math.Max(state.NextNonceBase, fromClock);
-        return b % 2 == 0 ? b : b + 1;
+        return b % 2 == 0 ? b : checked(b + 1);
     }
 
     internal static (ImmutableArray<PlaceAction> Placements, PersistedState State) Allocate(
@@ -28,7 +34,8 @@ public static class Nonces
             .ThenBy(t => t.Level)
             .Select(t =>
             {
-                var nonce = b + (2L * t.Level) + (t.Side == Side.Buy ? 0 : 1);
+                // Checked: a nonce never wraps; an overflow is a halt (Decider.Decide), never a negative nonce.
+                var nonce = checked(b + (2L * t.Level) + (t.Side == Side.Buy ? 0 : 1));
                 return new PlaceAction(t.Side, t.Level, t.Price, t.Size, nonce, OrderId(config.MarketSymbol, t.Side, nonce));
             })
             .ToImmutableArray();
@@ -36,10 +43,10 @@ public static class Nonces
         var firstAsk = placements.FirstOrDefault(p => p.Side == Side.Sell);
         var next = state with
         {
-            NextNonceBase = b + (2L * levels),
+            NextNonceBase = checked(b + (2L * levels)),
             LastNonceBySide = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [
                 new KeyValuePair<string, long>("buy", b),
-                new KeyValuePair<string, long>("sell", b + 1)]),
+                new KeyValuePair<string, long>("sell", checked(b + 1))]),
             LastSubmittedBidOrderId = firstBid?.OrderId ?? state.LastSubmittedBidOrderId,
             LastSubmittedAskOrderId = firstAsk?.OrderId ?? state.LastSubmittedAskOrderId,
         };

@@ -57,11 +57,17 @@ internal static class Quoting
             askMoved = true;
         }
 
-        var bidCrosses = bid <= 0 || (bid >= ask && bidMoved);
-        var askCrosses = ask <= 0 || (bid >= ask && askMoved);
+        // A price the guard moved outside the sanity band (an absurd order of someone else) is not quoted either.
+        var band = cfg.MaxBookDeviationBps;
+        var bidCrosses = bid <= 0 || (bid >= ask && bidMoved) || (bidMoved && !ReferencePricing.WithinBand(bid, reference, band));
+        var askCrosses = ask <= 0 || (bid >= ask && askMoved) || (askMoved && !ReferencePricing.WithinBand(ask, reference, band));
         var (effLong, effShort) = ctx.EffectiveLimits();
         var minSize = market.MinSize;
         var step = market.SizeStep;
+
+        // Spot orders go to the engine as floor(size × price) whole cNGN, at least 1 (behaviour.md §9): a quote worth
+        // less than 1 cNGN cannot be sent, so the side (or ladder level) is suppressed here rather than refused by the shell.
+        var minEngineNotional = market.IsSpot ? 1m : 0m;
 
         // Capacity in size units at the best-level price. The context's capacities leave out only what orders that
         // are not ours reserve, so our own resting orders count as re-usable capacity for their side.
@@ -116,6 +122,10 @@ internal static class Quoting
         {
             bidReason = SuppressionReasons.MaxLongInventory;
         }
+        else if (bidSize * bid < minEngineNotional)
+        {
+            bidReason = SuppressionReasons.BelowMinEngineAmount;
+        }
 
         string? askReason = null;
         if (orderSize < minSize)
@@ -142,6 +152,10 @@ internal static class Quoting
         {
             askReason = SuppressionReasons.WouldCrossBook;
         }
+        else if (askSize * ask < minEngineNotional)
+        {
+            askReason = SuppressionReasons.BelowMinEngineAmount;
+        }
 
         var mode = cfg.OperatorMode;
         if (mode is OperatorMode.AskOnly or OperatorMode.Pause or OperatorMode.DryRunHealth)
@@ -162,7 +176,7 @@ internal static class Quoting
         if (bidReason is null)
         {
             bids = Ladder(Side.Buy, bid, bidSize, levels, k => Num.RoundDown(reference * (1 - h - s - (k * levelStep)), tick),
-                maxBid, effLong - inventory, orderSize, mult, minSize, step, tick, cfg.MaxNotionalPerSide);
+                maxBid, effLong - inventory, orderSize, mult, minSize, step, tick, cfg.MaxNotionalPerSide, minEngineNotional);
         }
         else
         {
@@ -173,7 +187,7 @@ internal static class Quoting
         if (askReason is null)
         {
             asks = Ladder(Side.Sell, ask, askSize, levels, k => Num.RoundUp(reference * (1 + h - s + (k * levelStep)), tick),
-                maxAsk, inventory - effShort, orderSize, mult, minSize, step, tick, cfg.MaxNotionalPerSide);
+                maxAsk, inventory - effShort, orderSize, mult, minSize, step, tick, cfg.MaxNotionalPerSide, minEngineNotional);
         }
         else
         {
@@ -191,7 +205,8 @@ internal static class Quoting
     /// </summary>
     private static ImmutableArray<TargetQuote> Ladder(
         Side side, decimal bestPrice, decimal bestSize, int levels, Func<int, decimal> rawPrice,
-        decimal budget, decimal inventoryRoom, decimal orderSize, decimal mult, decimal minSize, decimal step, decimal tick, decimal maxNotional)
+        decimal budget, decimal inventoryRoom, decimal orderSize, decimal mult, decimal minSize, decimal step, decimal tick, decimal maxNotional,
+        decimal minEngineNotional)
     {
         var result = ImmutableArray.CreateBuilder<TargetQuote>(levels);
         result.Add(new TargetQuote(side, 0, bestPrice, bestSize));
@@ -220,7 +235,7 @@ internal static class Quoting
             }
 
             var size = Num.RoundDown(cap, step);
-            if (size < minSize)
+            if (size < minSize || size * price < minEngineNotional)
             {
                 break;
             }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace MarketMaker.Core;
 
 internal sealed record ReferenceResult(
@@ -11,12 +13,26 @@ internal sealed record ReferenceResult(
     DateTimeOffset? AnchorFetchedAt,
     decimal? AnchorDeviationBps);
 
+/// <summary>The centre of the sanity band, and whether it is an anchor (an anchor is never moved by the book).</summary>
+internal sealed record BandCentre(decimal? Price, bool FromAnchor);
+
+/// <summary>The local reference, the inputs refused on the way, and a self-consistent book outside the band (a possible move).</summary>
+internal sealed record LocalResult(decimal? Price, ReferenceSource Source, ImmutableArray<InputAnomaly> Anomalies, decimal? MoveCandidate);
+
+internal sealed record BandedReference(ReferenceResult Result, ImmutableArray<InputAnomaly> Anomalies, ReferenceMemory Memory);
+
 internal sealed record ExternalAnchorResult(ExternalAnchorMemory Memory, string? Rejection, bool Accepted);
 
 /// <summary>Reference price selection (behaviour.md §3) and the external anchor's safety rules (§11).</summary>
 internal static class ReferencePricing
 {
     public static readonly TimeSpan TradeMaxAge = TimeSpan.FromMinutes(5);
+
+    /// <summary>A trade may be dated this much after the market-data fetch (clock skew); later, it is not a reference.</summary>
+    public static readonly TimeSpan TradeClockSkew = TimeSpan.FromSeconds(5);
+
+    /// <summary>Decisions in a row that must see the same self-consistent book outside the band before it is the new centre.</summary>
+    public const int AgreeingDecisionsToAcceptMove = 3;
 
     public static ExternalAnchorResult EvaluateExternal(CycleContext ctx)
     {
@@ -57,19 +73,22 @@ internal static class ReferencePricing
         return new ExternalAnchorResult(accept, null, true);
     }
 
-    public static ReferenceResult Select(CycleContext ctx, ExternalAnchorMemory external)
+    public static ReferenceResult Select(CycleContext ctx, ExternalAnchorMemory external) => Select(ctx, external, Centre(ctx, external)).Result;
+
+    /// <summary>Reference selection with the sanity band around <paramref name="centre"/>; also the refused inputs and the band memory.</summary>
+    public static BandedReference Select(CycleContext ctx, ExternalAnchorMemory external, BandCentre centre)
     {
-        var (local, localSource) = LocalReference(ctx);
+        var local = LocalReference(ctx, centre);
+        var result = SelectFrom(ctx, external, local.Price, local.Source);
+        return new BandedReference(result, local.Anomalies, NextMemory(ctx.State.Reference, result.Price, local, ctx.Config.MaxBookDeviationBps));
+    }
+
+    private static ReferenceResult SelectFrom(CycleContext ctx, ExternalAnchorMemory external, decimal? local, ReferenceSource localSource)
+    {
         var cfg = ctx.Config;
         if (ctx.Market.IsSpot)
         {
-            decimal? ext = null;
-            if (cfg.ExternalAnchor.Enabled && external.Accepted is { } mark
-                && ctx.Now - mark.ObservedAt <= TimeSpan.FromSeconds(cfg.ExternalAnchor.MaxAgeSeconds))
-            {
-                ext = mark.Price;
-            }
-
+            var ext = FreshExternal(ctx, external);
             var deviation = Deviation(local, ext);
             if (local is { } l)
             {
@@ -88,37 +107,212 @@ internal static class ReferencePricing
         var anchorInput = ctx.Snapshot.Anchor;
         var anchorConfigured = cfg.AnchorSourceType != AnchorSourceType.None;
         var anchorStale = anchorConfigured && ctx.IsStale(anchorInput.FetchedAt, cfg.StaleAnchorTimeoutSeconds);
-        decimal? anchor = anchorConfigured && anchorInput.Value is { Price: > 0 } a ? a.Price : null;
+        var anchor = FuturesAnchor(ctx);
         var dev = Deviation(local, anchor);
         return anchor is { } p
             ? new ReferenceResult(p, ReferenceSource.Anchor, local, localSource, anchor, null, anchorStale, anchorInput.FetchedAt, dev)
             : new ReferenceResult(local, local is null ? ReferenceSource.None : localSource, local, localSource, null, null, anchorStale, anchorInput.FetchedAt, dev);
     }
 
+    private static decimal? FreshExternal(CycleContext ctx, ExternalAnchorMemory external) =>
+        ctx.Config.ExternalAnchor.Enabled && external.Accepted is { } mark
+        && ctx.Now - mark.ObservedAt <= TimeSpan.FromSeconds(ctx.Config.ExternalAnchor.MaxAgeSeconds)
+            ? mark.Price
+            : null;
+
+    private static decimal? FuturesAnchor(CycleContext ctx) =>
+        ctx.Config.AnchorSourceType != AnchorSourceType.None && ctx.Snapshot.Anchor.Value is { Price: > 0 } a ? a.Price : null;
+
     /// <summary>Whether the shell should poll the external anchor for the next decision.</summary>
     public static bool ExternalWanted(CycleContext ctx, ReferenceResult reference) =>
         ctx.Config.ExternalAnchor.Enabled && ctx.Market.IsSpot && (!ctx.Config.ExternalAnchor.BootstrapOnly || reference.Local is null);
 
-    /// <summary>Mid of other participants' best bid and ask, else a fresh trade, else none.</summary>
-    public static (decimal? Price, ReferenceSource Source) LocalReference(CycleContext ctx)
+    /// <summary>
+    /// The centre of the sanity band: the anchor when there is one (futures: the configured anchor; spot: a fresh
+    /// accepted external mark), else the last accepted reference, else none (the first decision after a start).
+    /// </summary>
+    public static BandCentre Centre(CycleContext ctx, ExternalAnchorMemory external)
     {
-        if (ctx.BestOtherBid is { } bid && ctx.BestOtherAsk is { } ask && bid > 0 && ask > 0 && bid < ask)
+        var anchor = ctx.Market.IsSpot ? FreshExternal(ctx, external) : FuturesAnchor(ctx);
+        if (anchor is { } a)
         {
-            return ((bid + ask) / 2m, ReferenceSource.Book);
+            return new BandCentre(a, FromAnchor: true);
         }
 
-        var fetchedAt = ctx.Snapshot.MarketData.FetchedAt;
-        if (!ctx.Data.Trades.IsDefaultOrEmpty && fetchedAt is { } at)
+        return new BandCentre(ctx.State.Reference.Accepted is > 0 ? ctx.State.Reference.Accepted : null, FromAnchor: false);
+    }
+
+    /// <summary>
+    /// Mid of other participants' best bid and ask, else a fresh trade, else none (behaviour.md §3), with the rules of
+    /// docs/hostile-input.md: orders below the minimum reference size do not count, a price outside the sanity band
+    /// is skipped (the next level is used), a trade dated in the future or outside the band is not a reference.
+    /// </summary>
+    public static LocalResult LocalReference(CycleContext ctx, BandCentre centre)
+    {
+        var anomalies = ImmutableArray.CreateBuilder<InputAnomaly>();
+        var band = ctx.Config.MaxBookDeviationBps;
+        var bids = ReferenceOrders(ctx, ctx.Data.Bids, descending: true);
+        var asks = ReferenceOrders(ctx, ctx.Data.Asks, descending: false);
+        decimal? mid = null;
+        decimal? candidate = null;
+        if (centre.Price is { } c)
         {
-            var latest = ctx.Data.Trades[0];
-            if (latest.Price > 0 && at - latest.CreatedAt <= TradeMaxAge)
+            var bid = FirstInBand(bids, c, band, anomalies);
+            var ask = FirstInBand(asks, c, band, anomalies);
+            if (bid is { } b && ask is { } a && b < a)
             {
-                return (latest.Price, ReferenceSource.Trade);
+                mid = Mid(b, a);
+            }
+            else if (!centre.FromAnchor && ConsistentTop(bids, asks, band) is { } moved)
+            {
+                // Both sides agree with each other far from the last reference: maybe a real move (see NextMemory).
+                candidate = moved;
+            }
+        }
+        else if (bids.Count > 0 && asks.Count > 0 && bids[0].Price < asks[0].Price)
+        {
+            if (ConsistentTop(bids, asks, band) is { } m)
+            {
+                mid = m;
+            }
+            else
+            {
+                anomalies.Add(new InputAnomaly(
+                    InputAnomalyKinds.InconsistentBook,
+                    $"{bids[0].OrderId}|{asks[0].OrderId}",
+                    $"best bid {bids[0].Price} and best ask {asks[0].Price} are more than {band} bps from their mid"));
             }
         }
 
-        return (null, ReferenceSource.None);
+        if (mid is { } bookMid)
+        {
+            return new LocalResult(bookMid, ReferenceSource.Book, anomalies.ToImmutable(), null);
+        }
+
+        var trade = TradeReference(ctx, centre.Price ?? candidate, anomalies);
+        return new LocalResult(trade, trade is null ? ReferenceSource.None : ReferenceSource.Trade, anomalies.ToImmutable(), candidate);
     }
+
+    /// <summary>Other participants' orders of one side that may set the mid: positive price, at least the minimum reference size; best first.</summary>
+    private static List<BookOrder> ReferenceOrders(CycleContext ctx, ImmutableArray<BookOrder> side, bool descending)
+    {
+        var owner = ctx.Config.OwnerAddress;
+        var minSize = ctx.Config.EffectiveMinReferenceOrderSize();
+        var orders = side
+            .Where(o => !string.Equals(o.OwnerAddress, owner, StringComparison.OrdinalIgnoreCase) && o.Price > 0 && o.RemainingSize >= minSize && o.RemainingSize > 0);
+        return (descending ? orders.OrderByDescending(o => o.Price) : orders.OrderBy(o => o.Price)).ToList();
+    }
+
+    /// <summary>The best price within the band; the better prices skipped on the way are refused (the best of them is reported).</summary>
+    private static decimal? FirstInBand(List<BookOrder> orders, decimal centre, decimal band, ImmutableArray<InputAnomaly>.Builder anomalies)
+    {
+        for (var i = 0; i < orders.Count; i++)
+        {
+            if (WithinBand(orders[i].Price, centre, band))
+            {
+                return orders[i].Price;
+            }
+
+            if (i == 0)
+            {
+                anomalies.Add(new InputAnomaly(
+                    InputAnomalyKinds.BookOutlier,
+                    orders[i].OrderId,
+                    $"{orders[i].Side.Wire()} {orders[i].Price} is more than {band} bps from {centre}"));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The mid of the best bid and ask when each is within the band of that mid (the book agrees with itself), else null.</summary>
+    private static decimal? ConsistentTop(List<BookOrder> bids, List<BookOrder> asks, decimal band)
+    {
+        if (bids.Count == 0 || asks.Count == 0 || bids[0].Price >= asks[0].Price)
+        {
+            return null;
+        }
+
+        var mid = Mid(bids[0].Price, asks[0].Price);
+        return WithinBand(bids[0].Price, mid, band) && WithinBand(asks[0].Price, mid, band) ? mid : null;
+    }
+
+    /// <summary>(bid + ask) / 2 as behaviour.md §3 has it; halves first only where the sum would not fit a decimal.</summary>
+    private static decimal Mid(decimal bid, decimal ask)
+    {
+        try
+        {
+            return (bid + ask) / 2m;
+        }
+        catch (OverflowException)
+        {
+            return (bid / 2m) + (ask / 2m);
+        }
+    }
+
+    /// <summary>
+    /// The newest trade that is not dated after the market-data fetch (beyond <see cref="TradeClockSkew"/>), if it is at
+    /// most <see cref="TradeMaxAge"/> old and within the band of <paramref name="centre"/>.
+    /// </summary>
+    private static decimal? TradeReference(CycleContext ctx, decimal? centre, ImmutableArray<InputAnomaly>.Builder anomalies)
+    {
+        if (ctx.Data.Trades.IsDefaultOrEmpty || ctx.Snapshot.MarketData.FetchedAt is not { } at)
+        {
+            return null;
+        }
+
+        foreach (var trade in ctx.Data.Trades)
+        {
+            if (trade.CreatedAt - at > TradeClockSkew)
+            {
+                anomalies.Add(new InputAnomaly(
+                    InputAnomalyKinds.FutureTrade,
+                    $"trade:{trade.TradeId}",
+                    $"trade {trade.TradeId} at {trade.Price} dated {trade.CreatedAt:O}, after the fetch at {at:O}"));
+                continue;
+            }
+
+            if (trade.Price <= 0 || at - trade.CreatedAt > TradeMaxAge)
+            {
+                return null;
+            }
+
+            if (centre is { } c && !WithinBand(trade.Price, c, ctx.Config.MaxBookDeviationBps))
+            {
+                anomalies.Add(new InputAnomaly(
+                    InputAnomalyKinds.TradeOutlier,
+                    $"trade:{trade.TradeId}",
+                    $"trade {trade.TradeId} at {trade.Price} is more than {ctx.Config.MaxBookDeviationBps} bps from {c}"));
+                return null;
+            }
+
+            return trade.Price;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The band memory after this decision: the accepted reference becomes the centre; a self-consistent book outside
+    /// the band is accepted after <see cref="AgreeingDecisionsToAcceptMove"/> decisions that agree with each other.
+    /// </summary>
+    private static ReferenceMemory NextMemory(ReferenceMemory memory, decimal? accepted, LocalResult local, decimal band)
+    {
+        if (local.MoveCandidate is { } candidate)
+        {
+            var agrees = memory.Pending is { } pending && WithinBand(candidate, pending, band);
+            var count = agrees ? memory.PendingCount + 1 : 1;
+            return count >= AgreeingDecisionsToAcceptMove
+                ? new ReferenceMemory { Accepted = candidate }
+                : memory with { Pending = candidate, PendingCount = count };
+        }
+
+        return accepted is { } price ? new ReferenceMemory { Accepted = price } : memory with { Pending = null, PendingCount = 0 };
+    }
+
+    /// <summary>Whether <paramref name="price"/> is within <paramref name="bandBps"/> of <paramref name="centre"/> (always, when the band is off). Never overflows.</summary>
+    public static bool WithinBand(decimal price, decimal centre, decimal bandBps) =>
+        bandBps <= 0 || centre <= 0 || Math.Abs(price - centre) <= centre * (bandBps / Num.Bps);
 
     private static decimal? Deviation(decimal? local, decimal? anchor) =>
         local is { } l && anchor is { } a && a > 0 ? DeviationBps(l, a) : null;

@@ -20,7 +20,7 @@ internal static class Risk
 
         if (ctx.MarketDataStale)
         {
-            return Risk(HaltReasons.ExchangeMarketDataStale, AgeDetail(ctx, Older(ctx.Snapshot.MarketData.FetchedAt, ctx.Snapshot.Orders.FetchedAt), cfg.StaleMarketDataTimeoutSeconds));
+            return Risk(HaltReasons.ExchangeMarketDataStale, StaleMarketDataDetail(ctx));
         }
 
         if (ctx.BalancesStale)
@@ -84,6 +84,28 @@ internal static class Risk
 
     private static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null || b is null ? null : (a < b ? a : b);
+
+    /// <summary>Which of the two market-data inputs is stale, named by where it comes from (the database or markets-service).</summary>
+    private static string StaleMarketDataDetail(CycleContext ctx)
+    {
+        var timeout = ctx.Config.StaleMarketDataTimeoutSeconds;
+        var book = ctx.Snapshot.MarketData.FetchedAt;
+        var orders = ctx.Snapshot.Orders.FetchedAt;
+        var ordersStale = ctx.IsStale(orders, timeout);
+        var bookStale = ctx.IsStale(book, timeout);
+        var parts = new List<string>(2);
+        if (ordersStale)
+        {
+            parts.Add($"live orders (database) {AgeDetail(ctx, orders, timeout)}");
+        }
+
+        if (bookStale)
+        {
+            parts.Add($"book and trades (markets-service) {AgeDetail(ctx, book, timeout)}");
+        }
+
+        return parts.Count == 0 ? AgeDetail(ctx, Older(book, orders), timeout) : string.Join("; ", parts);
+    }
 
     private static string AgeDetail(CycleContext ctx, DateTimeOffset? at, int timeoutSeconds) =>
         at is { } t ? $"age {Num.Seconds(ctx.Now - t)}s > timeout {timeoutSeconds}s" : "never fetched";

@@ -14,6 +14,7 @@ internal static class Sync
     public static readonly TimeSpan CancelWindow = TimeSpan.FromSeconds(60);
     public const string CrossingOwnQuotes = "crossing_own_quotes";
     public const string LadderRank = "ladder_rank";
+    public const string RefreshInterval = "refresh_interval";
 
     private enum SlotAction
     {
@@ -25,19 +26,29 @@ internal static class Sync
 
     private sealed record Slot(LiveOrder? Order, TargetQuote? Target, SlotAction Action, string Reason, bool Counted);
 
-    public static SyncPlan Plan(CycleContext ctx, QuoteResult quotes)
+    /// <summary>
+    /// The keep / replace / cancel plan. With <paramref name="holdResting"/> (the refresh-interval gate, or the orders
+    /// just adopted at start-up) every resting order is kept as it is and only missing slots — a target with no live
+    /// order — are placed; the safety rules (rank, no crossing of our own quotes) still apply.
+    /// </summary>
+    public static SyncPlan Plan(CycleContext ctx, QuoteResult quotes, bool holdResting = false) =>
+        Plan(ctx, ctx.Managed, quotes, holdResting);
+
+    public static SyncPlan Plan(CycleContext ctx, ImmutableArray<LiveOrder> managed, QuoteResult quotes, bool holdResting)
     {
         var slots = new List<Slot>();
         var suppressed = ImmutableArray.CreateBuilder<SuppressedReplace>();
         foreach (var side in new[] { Side.Buy, Side.Sell })
         {
-            var orders = Ranked(ctx.Managed.Where(o => o.Side == side), side);
+            var orders = Ranked(managed.Where(o => o.Side == side), side);
             var targets = quotes.For(side);
             for (var i = 0; i < Math.Max(orders.Count, targets.Length); i++)
             {
                 var order = i < orders.Count ? orders[i] : null;
                 var target = i < targets.Length ? targets[i] : null;
-                slots.Add(Evaluate(ctx, order, target, suppressed));
+                slots.Add(holdResting && order is not null
+                    ? new Slot(order, target, SlotAction.Keep, RefreshInterval, false)
+                    : Evaluate(ctx, order, target, suppressed));
             }
         }
 

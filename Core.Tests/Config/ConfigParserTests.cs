@@ -91,7 +91,9 @@ public class ConfigParserTests
         { CancelStaleOrderThresholdBps, "7.5", c => c.CancelStaleOrderThresholdBps, 7.5m },
         { AdoptSizeTolerance, "0.01", c => c.AdoptSizeTolerance, 0.01m },
         { VariableCatalog.OperatorMode, "Bid-Only", c => c.OperatorMode, Core.OperatorMode.BidOnly },
-        { VariableCatalog.AnchorSourceType, "oracle_carry", c => c.AnchorSourceType, Core.AnchorSourceType.OracleCarry },
+        { VariableCatalog.AnchorSourceType, "none", c => c.AnchorSourceType, Core.AnchorSourceType.None },
+        { MaxBookDeviationBps, "500", c => c.MaxBookDeviationBps, 500m },
+        { MinReferenceOrderSize, "2.5", c => c.EffectiveMinReferenceOrderSize(), 2.5m },
         { QuoteLevels, "1", c => c.QuoteLevels, 1 },
         { LevelSpreadStepBps, "3", c => c.LevelSpreadStepBps, 3m },
         { LevelSizeMult, "0.5", c => c.LevelSizeMult, 0.5m },
@@ -143,6 +145,8 @@ public class ConfigParserTests
         { VariableCatalog.OperatorMode, "stop", "MM_OPERATOR_MODE must be one of normal, pause, bid-only, ask-only, dry-run-health: got \"stop\"" },
         { VariableCatalog.AnchorSourceType, "chainlink", "MM_ANCHOR_SOURCE_TYPE must be one of none, fixed, http, oracle_carry: got \"chainlink\"" },
         { QuoteLevels, "0", "MM_QUOTE_LEVELS must be >= 1: got \"0\"" },
+        { MaxBookDeviationBps, "-1", "MM_MAX_BOOK_DEVIATION_BPS must be >= 0: got \"-1\"" },
+        { MinReferenceOrderSize, "-0.5", "MM_MIN_REFERENCE_ORDER_SIZE must be >= 0: got \"-0.5\"" },
         { LevelSpreadStepBps, "-1", "MM_LEVEL_SPREAD_STEP_BPS must be >= 0: got \"-1\"" },
         { LevelSizeMult, "0", "MM_LEVEL_SIZE_MULT must be > 0: got \"0\"" },
         { DryRun, "yes", "MM_DRY_RUN must be a bool (1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): got \"yes\"" },
@@ -276,26 +280,66 @@ public class ConfigParserTests
     }
 
     [Fact]
-    public void External_anchor_ranges_are_checked_only_when_enabled()
+    public void External_anchor_ranges_are_checked_even_while_the_anchor_is_disabled()
     {
         var disabled = Env(
             (ExternalAnchorMaxAgeSeconds, "0"),
             (ExternalAnchorMaxDeviationBps, "-1"),
             (ExternalAnchorSpreadMultiplier, "0.5"),
             (ExternalAnchorSizeMultiplier, "2"));
-        Assert.False(Ok(disabled).ExternalAnchor.Enabled);
+        var expected = new[]
+        {
+            "MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_MAX_AGE_SECONDS must be > 0: got \"0\"",
+            "MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_MAX_DEVIATION_BPS must be >= 0: got \"-1\"",
+            "MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_SPREAD_MULTIPLIER must be >= 1: got \"0.5\"",
+            "MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_SIZE_MULTIPLIER must be > 0 and <= 1: got \"2\"",
+        };
+        Assert.Equal(expected, Errors(disabled).Select(e => e.Message));
 
         var enabled = new Dictionary<string, string>(disabled) { [ExternalAnchorEnabled] = "true" };
-        Assert.Equal(
-            new[]
-            {
-                "MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_MAX_AGE_SECONDS must be > 0: got \"0\"",
-                "MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_MAX_DEVIATION_BPS must be >= 0: got \"-1\"",
-                "MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_SPREAD_MULTIPLIER must be >= 1: got \"0.5\"",
-                "MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_SIZE_MULTIPLIER must be > 0 and <= 1: got \"2\"",
-            },
-            Errors(enabled).Select(e => e.Message));
+        Assert.Equal(expected, Errors(enabled).Select(e => e.Message));
     }
+
+    [Theory]
+    [InlineData("10000")]
+    [InlineData("25000")]
+    public void A_half_spread_of_100_percent_or_more_is_refused(string value) =>
+        Assert.Equal(
+            $"MM_HALF_SPREAD_BPS must be < 10000 (a half spread of 100 % or more leaves no positive bid): got \"{value}\"",
+            Assert.Single(Errors(Env((HalfSpreadBps, value)))).Message);
+
+    [Theory]
+    [InlineData("fixed")]
+    [InlineData("http")]
+    [InlineData("oracle_carry")]
+    public void The_general_anchor_is_refused_on_spot_and_accepted_on_a_future(string type)
+    {
+        Assert.Equal(
+            $"MM_ANCHOR_SOURCE_TYPE must be none on USDCcNGN-SPOT (the general anchor is not used there; see MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_ENABLED): got \"{type}\"",
+            Assert.Single(Errors(Env((VariableCatalog.AnchorSourceType, type)))).Message);
+        var future = Ok(Env((VariableCatalog.AnchorSourceType, type), (MarketSymbol, "USDCcNGN-SEP16-2026")));
+        Assert.NotEqual(Core.AnchorSourceType.None, future.AnchorSourceType);
+    }
+
+    [Fact]
+    public void The_minimum_reference_order_size_defaults_to_a_hundredth_of_the_order_size()
+    {
+        Assert.Equal(1m, Ok(Env()).EffectiveMinReferenceOrderSize());
+        Assert.Equal(2.5m, Ok(Env((OrderSize, "250"))).EffectiveMinReferenceOrderSize());
+        Assert.Equal(0m, Ok(Env((OrderSize, "250"), (MinReferenceOrderSize, "0"))).EffectiveMinReferenceOrderSize());
+        Assert.Equal(2000m, Ok(Env()).MaxBookDeviationBps);
+    }
+
+    [Theory]
+    [InlineData("MM_HALF_SPRED_BPS", "MM_HALF_SPREAD_BPS")]
+    [InlineData("MM_ORDER_SIZ", "MM_ORDER_SIZE")]
+    [InlineData("MM_MAX_BOOK_DEVIATION", "MM_MAX_BOOK_DEVIATION_BPS")]
+    public void A_misspelt_name_has_a_closest_known_name(string misspelt, string closest) =>
+        Assert.Equal(closest, VariableCatalog.Closest(misspelt, VariableCatalog.All.Select(v => v.Name)));
+
+    [Fact]
+    public void A_name_unlike_any_known_one_has_no_suggestion() =>
+        Assert.Null(VariableCatalog.Closest("MM_SOMETHING_ELSE_ENTIRELY_DIFFERENT_X", VariableCatalog.All.Select(v => v.Name)));
 
     [Theory]
     [InlineData("0")]

@@ -162,7 +162,9 @@ public sealed class DeciderProperties
         Check(Generators.Cases(), c =>
         {
             var d = c.Decide();
-            var mustNotPlace = d.Halt is not null || c.Config.OperatorMode is OperatorMode.Pause or OperatorMode.DryRunHealth || c.State.Phase == BotPhase.Startup;
+            // Startup places only in the reconciling decision (behaviour.md §7 targets); while inputs are missing it waits.
+            var mustNotPlace = d.Halt is not null || c.Config.OperatorMode is OperatorMode.Pause or OperatorMode.DryRunHealth
+                || (c.State.Phase == BotPhase.Startup && d.Reconciliation is null);
             if (!mustNotPlace)
             {
                 return true;
@@ -218,7 +220,10 @@ public sealed class DeciderProperties
                 && live.Keys.All(id => r.AdoptedOrderIds.Contains(id) || r.RejectedReasons.ContainsKey(id))
                 && (r.AdoptedBidOrderId is null || live[r.AdoptedBidOrderId].Side == Side.Buy)
                 && (r.AdoptedAskOrderId is null || live[r.AdoptedAskOrderId].Side == Side.Sell)
-                && d.Placements.IsEmpty;
+                && new[] { Side.Buy, Side.Sell }.All(side =>
+                    d.Placements.Count(p => p.Side == side) + r.AdoptedOrderIds.Count(id => live[id].Side == side) <= levels
+                    && (!r.AdoptedOrderIds.IsEmpty || d.Halt is not null || d.Placements.Count(p => p.Side == side) == d.Targets.Count(t => t.Side == side)))
+                && (d.Halt is null || d.Placements.IsEmpty);
         });
         Assert.True(adoptedCases > 200, $"only {adoptedCases} cases adopted anything");
     }

@@ -140,6 +140,33 @@ public sealed class QuotingTests
     }
 
     [Fact]
+    public void A_spot_quote_worth_less_than_one_whole_cNGN_is_below_min_engine_amount()
+    {
+        // 0.0005 USDC at ~1600 cNGN/USDC is 0.8 cNGN: the engine amount floor(size × price) would be 0.
+        var d = Scene.Default.Decide(F.Config with { OrderSize = 0.0005m });
+        Assert.Equal(SuppressionReasons.BelowMinEngineAmount, Suppressed(d, Side.Buy).Reason);
+        Assert.Equal(SuppressionReasons.BelowMinEngineAmount, Suppressed(d, Side.Sell).Reason);
+        Assert.Empty(d.Placements);
+
+        // 0.000626 USDC × 1596 = 0.999 cNGN still is; 0.000627 × 1596 = 1.0007 is not.
+        var below = Scene.Default.Decide(F.Config with { OrderSize = 0.000626m });
+        Assert.Equal(SuppressionReasons.BelowMinEngineAmount, Suppressed(below, Side.Buy).Reason);
+        var at = Scene.Default.Decide(F.Config with { OrderSize = 0.000627m });
+        Assert.Contains(at.Placements, p => p.Side == Side.Buy && p.Size * p.Price >= 1m);
+    }
+
+    [Fact]
+    public void Every_spot_target_is_worth_at_least_one_whole_cNGN()
+    {
+        // A ladder whose deeper levels would shrink below 1 cNGN stops there.
+        var config = F.Config with { OrderSize = 0.0007m, QuoteLevels = 4, LevelSizeMult = 0.5m };
+        var d = Scene.Default.Decide(config);
+        Assert.NotEmpty(d.Targets);
+        Assert.All(d.Targets, t => Assert.True(t.Size * t.Price >= 1m, $"{t.Side} level {t.Level}: {t.Size} x {t.Price}"));
+        Assert.All(d.Targets, t => Assert.Equal(0, t.Level));
+    }
+
+    [Fact]
     public void No_quote_cash_is_insufficient_quote_capacity_for_the_bid_only()
     {
         var d = (Scene.Default with { Balances = new Balances(500m, 0.001m) }).Decide();

@@ -33,6 +33,28 @@ public sealed class ReconciliationTests
     }
 
     [Fact]
+    public void A_side_left_without_an_adopted_order_is_placed_in_the_reconciling_decision_after_the_cancels()
+    {
+        // The bid is adopted; the ask drifted too far and is cancelled; the new ask goes out in the same decision.
+        var farAsk = F.Own(Side.Sell, 1700m, nonce: 1001);
+        var d = Reconcile(null, GoodBid, farAsk);
+        Assert.Equal(GoodBid.OrderId, d.Reconciliation!.AdoptedBidOrderId);
+        Assert.Equal(farAsk.OrderId, Assert.Single(d.Cancels).OrderId);
+        var place = Assert.Single(d.Placements);
+        Assert.Equal((Side.Sell, 1604m), (place.Side, place.Price));
+        Assert.Equal(F.T0, d.NextState.LastQuoteUpdate);
+        Assert.True(d.Metrics.OpenAskPresent);
+    }
+
+    [Fact]
+    public void A_halt_at_startup_places_nothing_in_the_reconciling_decision()
+    {
+        var d = Reconcile(F.Config with { OperatorMode = OperatorMode.Pause });
+        Assert.NotNull(d.Reconciliation);
+        Assert.Empty(d.Placements);
+    }
+
+    [Fact]
     public void Order_without_the_mm_prefix_is_ambiguous_ownership()
     {
         var o = F.Foreign("manual-42", Side.Buy, 1596m);

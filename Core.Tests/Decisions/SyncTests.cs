@@ -116,6 +116,30 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public void A_filled_side_is_placed_at_once_whatever_the_refresh_gate_says()
+    {
+        // Both quotes were placed 1 ms ago; the bid was filled and left the live set. Only the ask still rests.
+        var state = F.Running with { LastQuoteUpdate = F.T0.AddMilliseconds(-1) };
+        var d = Scene.Default.WithLive(OurAsk).Decide(state: state);
+        Assert.Null(d.SyncSkipped);
+        Assert.Empty(d.Cancels);
+        var place = Assert.Single(d.Placements);
+        Assert.Equal((Side.Buy, 1596m), (place.Side, place.Price));
+        Assert.Equal(F.T0, d.NextState.LastQuoteUpdate);
+    }
+
+    [Fact]
+    public void Under_the_refresh_gate_a_resting_drifted_order_is_kept_while_the_missing_side_is_placed()
+    {
+        // The resting bid drifted (a replace would be due), the ask is gone: the gate keeps the bid, the ask is placed.
+        var state = F.Running with { LastQuoteUpdate = F.T0.AddMilliseconds(-10) };
+        var d = Scene.Default.WithLive(DriftedBid()).Decide(state: state);
+        Assert.Empty(d.Cancels);
+        Assert.Equal(Side.Sell, Assert.Single(d.Placements).Side);
+        Assert.Empty(d.NextState.CancelWindow);
+    }
+
+    [Fact]
     public void Sync_is_skipped_when_live_orders_were_not_refreshed()
     {
         var d = (Scene.Default with { OrdersFresh = false }).Decide();

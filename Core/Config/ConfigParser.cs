@@ -96,6 +96,7 @@ public static class ConfigParser
             [DryRun] = B(config.DryRun),
             [ReadinessMissingQuoteTimeoutSeconds] = I(config.ReadinessMissingQuoteTimeoutSeconds),
             [ProtectedOrderIdPrefixes] = string.Join(",", config.ProtectedOrderIdPrefixes),
+            [MaxBookDeviationBps] = D(config.MaxBookDeviationBps),
             [ExternalAnchorEnabled] = B(ext.Enabled),
             [ExternalAnchorBootstrapOnly] = B(ext.BootstrapOnly),
             [ExternalAnchorMaxAgeSeconds] = I(ext.MaxAgeSeconds),
@@ -103,6 +104,9 @@ public static class ConfigParser
             [ExternalAnchorSpreadMultiplier] = D(ext.SpreadMultiplier),
             [ExternalAnchorSizeMultiplier] = D(ext.SizeMultiplier),
         };
+        // Blank means the default (MM_ORDER_SIZE / 100), so a replay --set of MM_ORDER_SIZE moves it too.
+        vars[MinReferenceOrderSize] = config.MinReferenceOrderSize is { } minReference ? D(minReference) : "";
+
         return vars.ToImmutableSortedDictionary(StringComparer.Ordinal);
     }
 
@@ -138,6 +142,12 @@ public static class ConfigParser
         var orderSize = reader.Decimal(OrderSize, d.OrderSize);
         reader.Check(orderSize > 0, OrderSize, "> 0", orderSize);
         var halfSpread = NonNegativeDecimal(reader, HalfSpreadBps, d.HalfSpreadBps);
+
+        // A half spread of 100 % or more makes every bid zero or negative: nothing could ever be quoted.
+        if (!reader.HasFailed(HalfSpreadBps))
+        {
+            reader.Check(halfSpread < Num.Bps, HalfSpreadBps, "< 10000 (a half spread of 100 % or more leaves no positive bid)", halfSpread);
+        }
         var skew = NonNegativeDecimal(reader, InventorySkewBps, d.InventorySkewBps);
 
         var maxLong = reader.Decimal(MaxLongInventory, d.MaxLongInventory);
@@ -197,6 +207,20 @@ public static class ConfigParser
         var levelMult = reader.Decimal(LevelSizeMult, d.LevelSizeMult);
         reader.Check(levelMult > 0, LevelSizeMult, "> 0", levelMult);
 
+        if (market == MarketSpec.SpotSymbol && anchorType != Core.AnchorSourceType.None && !reader.HasFailed(VariableCatalog.AnchorSourceType))
+        {
+            reader.Add(
+                VariableCatalog.AnchorSourceType,
+                $"{VariableCatalog.AnchorSourceType} must be none on {MarketSpec.SpotSymbol} (the general anchor is not used there; see {ExternalAnchorEnabled}): got {ConfigReader.Quote(Wire(anchorType))}");
+        }
+
+        var maxBookDeviation = NonNegativeDecimal(reader, MaxBookDeviationBps, d.MaxBookDeviationBps);
+        decimal? minReferenceSize = null;
+        if (reader.IsSet(MinReferenceOrderSize))
+        {
+            minReferenceSize = NonNegativeDecimal(reader, MinReferenceOrderSize, 0m);
+        }
+
         var dryRun = reader.Bool(DryRun, d.DryRun);
         var readinessTimeout = NonNegativeInt(reader, ReadinessMissingQuoteTimeoutSeconds, d.ReadinessMissingQuoteTimeoutSeconds);
         var prefixes = ReadPrefixes(reader);
@@ -237,6 +261,8 @@ public static class ConfigParser
             ReadinessMissingQuoteTimeoutSeconds = readinessTimeout,
             ProtectedOrderIdPrefixes = prefixes,
             ExternalAnchor = external,
+            MaxBookDeviationBps = maxBookDeviation,
+            MinReferenceOrderSize = minReferenceSize,
         };
     }
 
@@ -276,21 +302,19 @@ public static class ConfigParser
         var spreadMult = reader.Decimal(ExternalAnchorSpreadMultiplier, d.SpreadMultiplier);
         var sizeMult = reader.Decimal(ExternalAnchorSizeMultiplier, d.SizeMultiplier);
 
-        // The range checks apply only when the feature is on (reference-bot.md §1).
-        if (enabled)
+        if (enabled && market != MarketSpec.SpotSymbol && !reader.HasFailed(MarketSymbol))
         {
-            if (market != MarketSpec.SpotSymbol && !reader.HasFailed(MarketSymbol))
-            {
-                reader.Add(
-                    ExternalAnchorEnabled,
-                    $"{ExternalAnchorEnabled} may be true only when {MarketSymbol} is {MarketSpec.SpotSymbol}: got {MarketSymbol} {ConfigReader.Quote(market)}");
-            }
-
-            reader.Check(maxAge > 0, ExternalAnchorMaxAgeSeconds, "> 0", maxAge);
-            reader.Check(maxDeviation >= 0, ExternalAnchorMaxDeviationBps, ">= 0", maxDeviation);
-            reader.Check(spreadMult >= 1, ExternalAnchorSpreadMultiplier, ">= 1", spreadMult);
-            reader.Check(sizeMult > 0 && sizeMult <= 1, ExternalAnchorSizeMultiplier, "> 0 and <= 1", sizeMult);
+            reader.Add(
+                ExternalAnchorEnabled,
+                $"{ExternalAnchorEnabled} may be true only when {MarketSymbol} is {MarketSpec.SpotSymbol}: got {MarketSymbol} {ConfigReader.Quote(market)}");
         }
+
+        // The range checks apply whether or not the feature is on: a value that could never work is refused now,
+        // not when someone enables the anchor in an emergency (docs/hostile-input.md, rule 5).
+        reader.Check(maxAge > 0, ExternalAnchorMaxAgeSeconds, "> 0", maxAge);
+        reader.Check(maxDeviation >= 0, ExternalAnchorMaxDeviationBps, ">= 0", maxDeviation);
+        reader.Check(spreadMult >= 1, ExternalAnchorSpreadMultiplier, ">= 1", spreadMult);
+        reader.Check(sizeMult > 0 && sizeMult <= 1, ExternalAnchorSizeMultiplier, "> 0 and <= 1", sizeMult);
 
         return new ExternalAnchorConfig
         {

@@ -45,6 +45,8 @@ public static class VariableCatalog
     public const string DryRun = "MM_DRY_RUN";
     public const string ReadinessMissingQuoteTimeoutSeconds = "MM_READINESS_MISSING_QUOTE_TIMEOUT_SECONDS";
     public const string ProtectedOrderIdPrefixes = "MM_PROTECTED_ORDER_ID_PREFIXES";
+    public const string MaxBookDeviationBps = "MM_MAX_BOOK_DEVIATION_BPS";
+    public const string MinReferenceOrderSize = "MM_MIN_REFERENCE_ORDER_SIZE";
     public const string ExternalAnchorEnabled = ExternalAnchorPrefix + "ENABLED";
     public const string ExternalAnchorBootstrapOnly = ExternalAnchorPrefix + "BOOTSTRAP_ONLY";
     public const string ExternalAnchorMaxAgeSeconds = ExternalAnchorPrefix + "MAX_AGE_SECONDS";
@@ -78,6 +80,8 @@ public static class VariableCatalog
         new(MaxNotionalPerSide, "0", "maximum quote notional per side, 0 = off (>= 0)", Risk),
         new(MaxQuoteAgeSeconds, "0", "halt when quotes are older than this, 0 = off (>= 0)", Risk),
         new(MaxAnchorDeviationBps, "0", "halt when the local reference deviates more from the anchor, 0 = off (>= 0)", Risk),
+        new(MaxBookDeviationBps, "2000", "sanity band: a book or trade price further than this in bps from the anchor or last reference is not a reference, 0 = off (>= 0; docs/hostile-input.md)", Risk),
+        new(MinReferenceOrderSize, "(MM_ORDER_SIZE / 100)", "smallest remaining size of another participant's order that counts for the book mid (>= 0)", Risk),
         new(StaleMarketDataTimeoutSeconds, "0", "halt when book/trades/live orders are older than this, 0 = off (>= 0)", Risk),
         new(StaleBalanceTimeoutSeconds, "0", "halt when balances are older than this, 0 = off (>= 0)", Risk),
         new(StaleAnchorTimeoutSeconds, "0", "halt when the anchor is older than this, 0 = off (>= 0)", Risk),
@@ -103,4 +107,47 @@ public static class VariableCatalog
     private static readonly ImmutableHashSet<string> Names = All.Select(v => v.Name).ToImmutableHashSet(StringComparer.Ordinal);
 
     public static bool Contains(string name) => Names.Contains(name);
+
+    /// <summary>The known name closest to <paramref name="name"/> (edit distance), for "did you mean" messages.</summary>
+    public static string? Closest(string name, IEnumerable<string> known)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in known)
+        {
+            var d = Distance(name, candidate);
+            if (d < bestDistance || (d == bestDistance && string.CompareOrdinal(candidate, best) < 0))
+            {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+
+        return best is not null && bestDistance <= Math.Max(3, name.Length / 3) ? best : null;
+    }
+
+    /// <summary>Levenshtein distance.</summary>
+    public static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
 }

@@ -48,6 +48,12 @@ public sealed class Matcher : IAsyncDisposable
     private readonly TimeSpan _executorLatency;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _tickLock = new(1, 1);
+
+    // Pairs reserved as `matching` whose release failed (the store went away between acquire and release). They
+    // are released first on the next ticks; without this they would stay `matching` forever, out of the book and
+    // uncancellable (the cause of a flaky database-outage test: the bot's own pair reserved just as the database
+    // went down never came back).
+    private readonly Dictionary<string, string[]> _unreleased = new(StringComparer.Ordinal);
     private CancellationTokenSource? _loopCts;
     private Task? _loop;
     private long _ticks;
@@ -146,8 +152,43 @@ public sealed class Matcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Orders of <paramref name="market"/> still reserved after a failed release (tests, diagnostics).</summary>
+    public IReadOnlyList<string> Unreleased(string market)
+    {
+        lock (_unreleased)
+        {
+            return _unreleased.TryGetValue(market, out var ids) ? ids : [];
+        }
+    }
+
     private async Task<MatchOutcome> MatchMarketAsync(MarketDefinition market, CancellationToken ct)
     {
+        string[]? pending;
+        lock (_unreleased)
+        {
+            _unreleased.TryGetValue(market.Symbol, out pending);
+        }
+
+        if (pending is not null)
+        {
+            try
+            {
+                await _store.ReleaseAsync(pending, ct);
+            }
+            catch (StoreException e)
+            {
+                _log.LogWarning("matcher {Market}: release of {Orders} still failing: {Error}", market.Symbol, string.Join(",", pending), e.Message);
+                return new MatchOutcome(market.Symbol, MatchOutcomeKind.StoreError, e.Message, null);
+            }
+
+            lock (_unreleased)
+            {
+                _unreleased.Remove(market.Symbol);
+            }
+
+            _log.LogInformation("matcher {Market}: released {Orders} after an earlier failed release", market.Symbol, string.Join(",", pending));
+        }
+
         MatchCandidate? candidate;
         var now = _clock.GetUtcNow();
         try
@@ -217,7 +258,12 @@ public sealed class Matcher : IAsyncDisposable
         }
         catch (StoreException e)
         {
-            _log.LogWarning("matcher {Market}: release failed: {Error}", market.Symbol, e.Message);
+            lock (_unreleased)
+            {
+                _unreleased[market.Symbol] = [candidate.Bid.OrderId, candidate.Ask.OrderId];
+            }
+
+            _log.LogWarning("matcher {Market}: release failed, retried next tick: {Error}", market.Symbol, e.Message);
             return new MatchOutcome(market.Symbol, MatchOutcomeKind.StoreError, e.Message, null);
         }
 

@@ -32,6 +32,7 @@ public sealed class OrderService
     private readonly SessionKeyRegistry _sessionKeys;
     private readonly IReadOnlyList<string> _protectedPrefixes;
     private readonly TimeProvider _clock;
+    private long _duplicatesRejected;
 
     public OrderService(IExchangeStore store, OrderValidator validator, SignaturePolicy signatures, SessionKeyRegistry sessionKeys, IReadOnlyList<string> protectedPrefixes, TimeProvider clock)
     {
@@ -42,6 +43,9 @@ public sealed class OrderService
         _protectedPrefixes = protectedPrefixes;
         _clock = clock;
     }
+
+    /// <summary>Orders rejected with 409 (a reused order id or (owner, nonce)) since the exchange started.</summary>
+    public long DuplicatesRejected => Interlocked.Read(ref _duplicatesRejected);
 
     /// <summary>POST /v1/orders. <paramref name="verifySignature"/> false is for the exchange's own participants only.</summary>
     public async Task<OrderResult> CreateAsync(CreateOrderRequest request, bool verifySignature, CancellationToken ct)
@@ -66,6 +70,11 @@ public sealed class OrderService
         catch (StoreException e)
         {
             return OrderResult.Fail(500, e.Message);
+        }
+
+        if (inserted.Outcome == InsertOutcome.Duplicate)
+        {
+            Interlocked.Increment(ref _duplicatesRejected);
         }
 
         return inserted.Outcome switch

@@ -348,17 +348,17 @@ public class SettingsTests
     {
         Assert.Equal(
             "MM_ANCHOR_URL is required when MM_ANCHOR_SOURCE_TYPE is http",
-            Assert.Single(Errors(Minimal((VariableCatalog.AnchorSourceType, "http")))).Message);
+            Assert.Single(Errors(Minimal((VariableCatalog.MarketSymbol, "USDCcNGN-SEP16-2026"), (VariableCatalog.AnchorSourceType, "http")))).Message);
         Assert.Equal(
             "MM_ANCHOR_FIXED_PRICE must be > 0 when MM_ANCHOR_SOURCE_TYPE is fixed: got 0 (the default)",
-            Assert.Single(Errors(Minimal((VariableCatalog.AnchorSourceType, "fixed")))).Message);
+            Assert.Single(Errors(Minimal((VariableCatalog.MarketSymbol, "USDCcNGN-SEP16-2026"), (VariableCatalog.AnchorSourceType, "fixed")))).Message);
         Assert.Equal(
             "MM_ANCHOR_ORACLE_MAX_AGE_SECONDS must be > 0 when MM_ANCHOR_SOURCE_TYPE is oracle_carry: got \"0\"",
-            Assert.Single(Errors(Minimal((VariableCatalog.AnchorSourceType, "oracle_carry"), (V.AnchorOracleMaxAgeSeconds, "0")))).Message);
+            Assert.Single(Errors(Minimal((VariableCatalog.MarketSymbol, "USDCcNGN-SEP16-2026"), (VariableCatalog.AnchorSourceType, "oracle_carry"), (V.AnchorOracleMaxAgeSeconds, "0")))).Message);
         Assert.Equal(
             V.CarryRateApr,
-            Assert.Single(Errors(Minimal((VariableCatalog.AnchorSourceType, "oracle_carry"), (V.CarryRateApr, "-0.1")))).Variable);
-        Assert.Equal(1234.5m, Ok(Minimal((VariableCatalog.AnchorSourceType, "fixed"), (V.AnchorFixedPrice, "1234.5"))).Anchor.FixedPrice);
+            Assert.Single(Errors(Minimal((VariableCatalog.MarketSymbol, "USDCcNGN-SEP16-2026"), (VariableCatalog.AnchorSourceType, "oracle_carry"), (V.CarryRateApr, "-0.1")))).Variable);
+        Assert.Equal(1234.5m, Ok(Minimal((VariableCatalog.MarketSymbol, "USDCcNGN-SEP16-2026"), (VariableCatalog.AnchorSourceType, "fixed"), (V.AnchorFixedPrice, "1234.5"))).Anchor.FixedPrice);
 
         // Outside their anchor type, the range rules do not apply.
         Assert.Equal(-1m, Ok(Minimal((V.AnchorFixedPrice, "-1"))).Anchor.FixedPrice);

@@ -49,7 +49,14 @@ internal sealed class FakeExchange : IMarketDataSource, ILiveOrderSource, IBalan
 
     public Task<ImmutableArray<LiveOrder>> FetchLiveAsync(CancellationToken ct) => Task.FromResult(Live.ToImmutableArray());
 
-    public Task<FinalStatus?> FetchFinalAsync(string orderId, CancellationToken ct) => Task.FromResult<FinalStatus?>(new FinalStatus(FinalOrderStatus.Cancelled, 0m));
+    /// <summary>Order ids whose final row was asked for.</summary>
+    public ConcurrentQueue<string> FinalLookups { get; } = new();
+
+    public Task<FinalStatus?> FetchFinalAsync(string orderId, CancellationToken ct)
+    {
+        FinalLookups.Enqueue(orderId);
+        return Task.FromResult<FinalStatus?>(new FinalStatus(FinalOrderStatus.Cancelled, 0m));
+    }
 
     Task<Balances> IBalanceSource.FetchAsync(CancellationToken ct) =>
         BalancesFailure is { } ex ? Task.FromException<Balances>(ex) : Task.FromResult(new Balances(500m, 2_000_000m));
@@ -251,5 +258,87 @@ public sealed class CycleRunnerTests
         await Cycles(runner, time, 2);
         Assert.Equal(1, exchange.Live.Count(o => o.Side == Side.Buy));
         Assert.DoesNotContain(exchange.Live, o => o.OrderId == "mm:USDCcNGN-SPOT:buy:10");
+    }
+
+    // ---- settle (issue 12 §1): the next state holds what the exchange was sent and answered ----
+
+    private static readonly BotConfig GatedConfig = new() { OwnerAddress = FakeExchange.Us, StaleBalanceTimeoutSeconds = 10, QuoteRefreshIntervalMs = 5000 };
+
+    private static async Task<(CycleRunner Runner, FakeExchange Exchange, FakeTimeProvider Time)> QuotingBothSides()
+    {
+        var (runner, exchange, time) = Create(GatedConfig);
+        await Cycles(runner, time, 2);
+        Assert.Single(exchange.Live, o => o.Side == Side.Buy);
+        Assert.Single(exchange.Live, o => o.Side == Side.Sell);
+        return (runner, exchange, time);
+    }
+
+    [Fact]
+    public async Task A_placement_withheld_after_a_failed_cancel_is_re_decided_on_the_very_next_cycle_and_never_tracked()
+    {
+        var (runner, exchange, time) = await QuotingBothSides();
+        var bid = exchange.Live.Single(o => o.Side == Side.Buy);
+        exchange.Live[exchange.Live.IndexOf(bid)] = bid with { Price = 1500m }; // drifted: a replace is due
+        exchange.FailCancels = true;
+        var withheld = await runner.RunOnceAsync(CancellationToken.None);
+        var held = Assert.Single(withheld.Placements);
+        Assert.Contains("withheld", held.Outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(held.Placement.OrderId, runner.State.Fills.Orders.Keys);
+
+        // One second later, well inside the 5 s refresh interval: the side is decided again and replaced.
+        exchange.FailCancels = false;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var next = await runner.RunOnceAsync(CancellationToken.None);
+        Assert.Null(next.Decision.SyncSkipped);
+        Assert.Contains(next.Cancels, c => c.Cancel.OrderId == bid.OrderId && c.Outcome.Ok);
+        Assert.Contains(next.Placements, p => p.Placement.Side == Side.Buy && p.Outcome.Ok);
+        Assert.Single(exchange.Live, o => o.Side == Side.Buy && o.OrderId != bid.OrderId);
+        await Cycles(runner, time, 2);
+        Assert.DoesNotContain(held.Placement.OrderId, exchange.FinalLookups);
+        Assert.Equal(0, runner.State.Fills.Orders.Count(o => o.Key == held.Placement.OrderId));
+    }
+
+    [Fact]
+    public async Task A_placement_withheld_because_the_state_file_is_unwritable_is_re_decided_on_the_very_next_cycle_and_never_counted_as_a_fill()
+    {
+        var (runner, exchange, time) = await QuotingBothSides();
+        exchange.Live.RemoveAll(o => o.Side == Side.Buy); // the bid is gone (cancelled by someone)
+        exchange.SaveFailure = new IOException("read-only file system");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var withheld = await runner.RunOnceAsync(CancellationToken.None);
+        Assert.NotNull(withheld.PersistError);
+        var held = Assert.Single(withheld.Placements);
+        Assert.False(held.Outcome.Ok);
+        Assert.DoesNotContain(held.Placement.OrderId, runner.State.Fills.Orders.Keys);
+
+        exchange.SaveFailure = null;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var next = await runner.RunOnceAsync(CancellationToken.None);
+        var placed = Assert.Single(next.Placements);
+        Assert.True(placed.Outcome.Ok);
+        Assert.Equal(Side.Buy, placed.Placement.Side);
+        Assert.True(placed.Placement.Nonce > held.Placement.Nonce, "the withheld nonce stays consumed");
+        await Cycles(runner, time, 2);
+        Assert.DoesNotContain(held.Placement.OrderId, exchange.FinalLookups);
+        Assert.Equal(0, runner.State.Fills.Orders.Count(o => o.Key == held.Placement.OrderId));
+    }
+
+    [Fact]
+    public async Task A_rejected_placement_is_not_tracked()
+    {
+        var (runner, exchange, time) = Create(GatedConfig);
+        exchange.RejectPlacementsWithStatus = 400;
+        var first = await runner.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(2, first.Placements.Length);
+        Assert.All(first.Placements, p => Assert.False(p.Outcome.Ok));
+        Assert.Empty(runner.State.Fills.Orders);
+        Assert.Null(runner.State.LastQuoteUpdate);
+
+        exchange.RejectPlacementsWithStatus = null;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var next = await runner.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(2, next.Placements.Count(p => p.Outcome.Ok));
+        Assert.Empty(exchange.FinalLookups);
+        Assert.Equal(next.Placements.Select(p => p.Placement.OrderId).Order(StringComparer.Ordinal), runner.State.Fills.Orders.Keys);
     }
 }

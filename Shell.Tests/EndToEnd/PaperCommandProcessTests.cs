@@ -22,7 +22,7 @@ public sealed partial class PaperCommandProcessTests
                 ["MM_METRICS_ADDR"] = "127.0.0.1:0",
                 ["MM_STATE_FILE"] = Path.Combine(dir, "state.json"),
             };
-            using var run = CrashSafetyTests.Start(env, output, "paper", "--port", "0", "--seed", "5");
+            using var run = CrashSafetyProcess.Start(env, output, "paper", "--port", "0", "--seed", "5");
             var started = Stopwatch.StartNew();
             string? api = null;
             (int Bids, int Asks) ours = (0, 0);

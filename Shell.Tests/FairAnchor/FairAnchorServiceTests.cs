@@ -69,6 +69,9 @@ public sealed class FairAnchorServiceTests : IClassFixture<FairAnchorServers>
             ["FAIR_ANCHOR_RATE_APR"] = "0.2",
             ["FAIR_ANCHOR_CARRY_ABS"] = "2",
             ["FAIR_ANCHOR_CARRY_BPS"] = "5",
+
+            // The fixed test clock never moves, so the 1 s cache is off here except in the test that is about it.
+            ["FAIR_ANCHOR_CACHE_MS"] = "0",
         };
         foreach (var (k, v) in extra)
         {
@@ -518,6 +521,33 @@ public sealed class FairAnchorServiceTests : IClassFixture<FairAnchorServers>
         var (status, body, _) = await Get(host, "price");
         Assert.Equal(HttpStatusCode.BadGateway, status);
         Assert.Equal("fetch spot trades: trades endpoint failed: boom", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_share_one_upstream_read_and_an_outage_is_logged_once()
+    {
+        // 1 s cache on the fixed test clock: everything below is inside one cache window until the clock moves.
+        SetBook(SpotPayloads.Book([], []));
+        SetTrades("[]", delay: TimeSpan.FromMilliseconds(200));
+        await using var host = await Start(Env(("FAIR_ANCHOR_CACHE_MS", "1000")));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Get(host, "price")));
+        Assert.All(replies, r => Assert.Equal(HttpStatusCode.BadGateway, r.Status));
+        Assert.Equal(1, servers.Markets.Requests.Count(r => r.Path == "/v1/book"));
+        Assert.Single(logs, l => l.Contains("spot unavailable", StringComparison.Ordinal));
+
+        // After the window a new read is made; the same outage is still not logged again.
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Get(host, "price")));
+        Assert.Equal(2, servers.Markets.Requests.Count(r => r.Path == "/v1/book"));
+        Assert.Single(logs, l => l.Contains("spot unavailable", StringComparison.Ordinal));
+
+        // Recovery is one line too, and the answer is served from the new read.
+        TwoSidedBook();
+        time.Advance(TimeSpan.FromSeconds(1));
+        var (status, body, _) = await Get(host, "price");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1600m, body.GetProperty("spot").GetDecimal());
+        Assert.Single(logs, l => l.Contains("available again", StringComparison.Ordinal));
     }
 
     private sealed class ThrowingReader : ISpotMarketReader

@@ -82,6 +82,21 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Process_and_runtime_metrics_are_served_with_live_values()
+    {
+        var text = await MetricsText();
+        foreach (var name in RuntimeMetrics.Names)
+        {
+            Assert.Contains("\n" + name, "\n" + text, StringComparison.Ordinal);
+        }
+
+        var rss = Value(text, "process_resident_memory_bytes") ?? 0;
+        Assert.True(rss > 10_000_000 && Math.Abs(rss - Environment.WorkingSet) < 200_000_000, $"resident {rss}");
+        Assert.True(Value(text, "dotnet_gc_heap_size_bytes") > 0);
+        Assert.True(Value(text, "dotnet_collection_count_total{generation=\"0\"}") >= 0);
+    }
+
+    [Fact]
     public async Task Metric_values_follow_the_decision()
     {
         var snapshot = Samples.Snapshot();

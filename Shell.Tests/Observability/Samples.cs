@@ -86,6 +86,7 @@ internal static class Samples
             InventoryDelta: null,
             ExternalAnchorRejection: null,
             SyncSkipped: null,
+            InputAnomalies: [],
             DryRun: false,
             PersistRequired: false,
             Metrics: metrics ?? Metrics(),

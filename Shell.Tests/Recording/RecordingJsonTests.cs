@@ -87,7 +87,7 @@ public sealed class RecordingJsonMissingFieldTests
     public void A_decide_input_without_a_snapshot_is_rejected()
     {
         var ex = Assert.Throws<RecordingFormatException>(() =>
-            RecordingJson.Deserialize<DecideInput>("{\"schema\":\"mm-bot.decide-input/1\",\"state\":{},\"config\":{}}", "stdin"));
+            RecordingJson.Deserialize<DecideInput>("{\"schema\":\"mm-bot.decide-input/2\",\"state\":{},\"config\":{}}", "stdin"));
         Assert.Contains("snapshot", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -102,8 +102,8 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
     [Theory]
     [InlineData("", "empty input")]
     [InlineData("not json", "decide: stdin:")]
-    [InlineData("{\"schema\":\"mm-bot.decide-input/9\",\"snapshot\":null,\"state\":{},\"config\":{}}", "mm-bot.decide-input/1")]
-    [InlineData("{\"schema\":\"mm-bot.decide-input/1\",\"state\":{},\"config\":{}}", "snapshot")]
+    [InlineData("{\"schema\":\"mm-bot.decide-input/9\",\"snapshot\":null,\"state\":{},\"config\":{}}", "mm-bot.decide-input/2")]
+    [InlineData("{\"schema\":\"mm-bot.decide-input/2\",\"state\":{},\"config\":{}}", "snapshot")]
     public void Decide_rejects_bad_input_with_exit_2(string input, string message)
     {
         var result = Decide(input);
@@ -425,11 +425,11 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
         Assert.Contains($"{broken}:7:", stderr, StringComparison.Ordinal);
 
         lines = session.Lines.Take(20).ToArray();
-        lines[2] = lines[2].Replace("\"mm-bot.cycle/1\"", "\"mm-bot.cycle/2\"", StringComparison.Ordinal);
+        lines[2] = lines[2].Replace("\"mm-bot.cycle/2\"", "\"mm-bot.cycle/3\"", StringComparison.Ordinal);
         var future = session.Copy("future.jsonl", lines);
         (code, _, stderr) = await Replay(future);
         Assert.Equal(2, code);
-        Assert.Contains($"{future}:3: schema \"mm-bot.cycle/2\"; this mm-bot reads \"mm-bot.cycle/1\"", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{future}:3: schema \"mm-bot.cycle/3\"; this mm-bot reads \"mm-bot.cycle/2\"", stderr, StringComparison.Ordinal);
 
         var empty = session.Copy("empty.jsonl", ["", "  "]);
         (code, _, stderr) = await Replay(empty);

@@ -21,8 +21,10 @@ public sealed class MarketsDataSource(MarketsClient client, MarketSpec market, i
 }
 
 /// <summary>Our live orders and final rows from the markets-service Postgres (active_orders).</summary>
-public sealed class PostgresLiveOrders(PostgresOrders orders, MarketSpec market, OrderScope scope) : ILiveOrderSource
+public sealed class PostgresLiveOrders(PostgresOrders orders, MarketSpec market, OrderScope scope) : ILiveOrderSource, INonceFloorSource
 {
+    public Task<long?> FetchHighestUsedNonceAsync(CancellationToken ct) => orders.GetHighestNonceAsync(scope.OwnerAddress, ct);
+
     public Task<ImmutableArray<LiveOrder>> FetchLiveAsync(CancellationToken ct) => orders.GetLiveOrdersAsync(market, scope, ct);
 
     public Task<FinalStatus?> FetchFinalAsync(string orderId, CancellationToken ct) => orders.GetFinalStatusAsync(market, orderId, ct);

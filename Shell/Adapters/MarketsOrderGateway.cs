@@ -110,7 +110,7 @@ public sealed class MarketsOrderGateway : IOrderGateway
         }
         catch (Exception ex) when (ex is OrderUnitsException or Fixed18Exception or ArgumentException or FormatException)
         {
-            return new ActionOutcome(false, $"order {placement.OrderId} not built: {ex.Message}");
+            return new ActionOutcome(false, $"order {placement.OrderId} not built: {ex.Message}", Local: true);
         }
     }
 
@@ -127,7 +127,7 @@ public sealed class MarketsOrderGateway : IOrderGateway
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException)
         {
-            return new ActionOutcome(false, $"cancel {cancel.OrderId} not built: {ex.Message}");
+            return new ActionOutcome(false, $"cancel {cancel.OrderId} not built: {ex.Message}", Local: true);
         }
     }
 }

@@ -39,6 +39,14 @@ public sealed class PostgresOrders : IAsyncDisposable
         WHERE order_id = @order_id
         """;
 
+    // Nonces are unique per owner forever (markets-service-api.md §4.3): every row of the owner counts, whatever its
+    // status, market or subaccount. The unique index (owner_address, nonce) answers this with one index probe.
+    private const string HighestNonceSql = """
+        SELECT max(nonce)::text
+        FROM active_orders
+        WHERE owner_address = lower(@owner)
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
 
@@ -145,6 +153,22 @@ public sealed class PostgresOrders : IAsyncDisposable
             var filled = Decimal(reader, 2, "filled_amount", orderId);
             var status = Text(reader, 3, "status", orderId);
             return ActiveOrderRows.Final(Source, market, orderId, side, price, filled, status);
+        }, ct);
+    }
+
+    /// <summary>
+    /// The highest nonce <paramref name="ownerAddress"/> has ever used at the exchange (any status, market or
+    /// subaccount), or null when it has none. A value that does not fit a signed 64-bit nonce is Malformed.
+    /// </summary>
+    public Task<long?> GetHighestNonceAsync(string ownerAddress, CancellationToken ct = default)
+    {
+        RequireText("owner_address", ownerAddress);
+        return RunAsync("active_orders", async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand(HighestNonceSql, connection);
+            command.Parameters.Add(new NpgsqlParameter("owner", NpgsqlDbType.Text) { Value = ownerAddress });
+            var value = await command.ExecuteScalarAsync(token).ConfigureAwait(false);
+            return value is string text ? MarketMaker.Shell.Cycle.NonceFloor.Parse(Source, text) : (long?)null;
         }, ct);
     }
 

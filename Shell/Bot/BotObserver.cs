@@ -9,7 +9,7 @@ namespace MarketMaker.Shell.Bot;
 /// After every cycle: metrics, readiness for /readyz, the running summary, and the soak status line every
 /// MM_SOAK_LOG_INTERVAL_SECONDS.
 /// </summary>
-public sealed class BotObserver : ICycleObserver
+public sealed class BotObserver : ICycleObserver, IDecisionFailureObserver
 {
     private readonly BotMetrics _metrics;
     private readonly ReadinessHolder _readiness;
@@ -19,6 +19,7 @@ public sealed class BotObserver : ICycleObserver
     private readonly Lock _gate = new();
     private DateTimeOffset? _lastSoak;
     private RunSummary _summary;
+    private readonly InputAnomalyLog _anomalies = new();
 
     public BotObserver(BotMetrics metrics, ReadinessHolder readiness, BotConfig config, ILogger log, int soakIntervalSeconds, DateTimeOffset startedAt)
     {
@@ -45,9 +46,19 @@ public sealed class BotObserver : ICycleObserver
     /// <summary>Cycles observed.</summary>
     public long Cycles { get; private set; }
 
+    public void OnDecisionFailed(Snapshot snapshot, string error)
+    {
+        _metrics.RecordDecisionFailure();
+        _metrics.RecordError();
+        _readiness.Set(new Readiness(false, DecisionFailed.Reason));
+    }
+
     public void OnCycle(CycleOutcome outcome)
     {
-        _metrics.Update(outcome.Snapshot, outcome.Decision, _config);
+        // A dependency that did not answer this cycle makes the bot not ready at once (the halt waits for its timeout).
+        var readiness = DependencyReadiness.Effective(outcome);
+        var decision = readiness == outcome.Decision.Readiness ? outcome.Decision : outcome.Decision with { Readiness = readiness };
+        _metrics.Update(outcome.Snapshot, decision, _config);
         var errors = outcome.SourceErrors.Length
             + outcome.Cancels.Count(c => !c.Outcome.Ok)
             + outcome.Placements.Count(p => !p.Outcome.Ok)
@@ -62,11 +73,17 @@ public sealed class BotObserver : ICycleObserver
             _metrics.RecordExternalAnchorFetchFailure();
         }
 
-        _readiness.Set(outcome.Decision.Readiness);
+        _readiness.Set(readiness);
+        foreach (var anomaly in _anomalies.FirstSeen(outcome.Decision.InputAnomalies))
+        {
+            _metrics.RecordInputAnomaly(anomaly.Kind);
+            _log.LogWarning("input anomaly kind={Kind} subject={Subject} detail={Detail}", anomaly.Kind, anomaly.Subject, anomaly.Detail);
+        }
+
         string? soak = null;
         lock (_gate)
         {
-            _summary = StatusLines.Accumulate(_summary, outcome.Snapshot, outcome.Decision, _config.OperatorMode);
+            _summary = StatusLines.Accumulate(_summary, outcome.Snapshot, decision, _config.OperatorMode);
             Cycles++;
             var now = outcome.Decision.Now;
             if (_soakInterval > TimeSpan.Zero && (_lastSoak is null || now - _lastSoak >= _soakInterval))

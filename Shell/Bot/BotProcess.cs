@@ -127,6 +127,11 @@ public static class BotProcess
         using var logs = new LineLoggerProvider(stdout, s.LogLevel, s.LogFormat, time);
         using var loggerFactory = LoggerFactory.Create(b => b.ClearProviders().SetMinimumLevel(s.LogLevel).AddProvider(logs));
         var log = loggerFactory.CreateLogger("mm-bot");
+        foreach (var warning in UnknownVariables.Warnings(env))
+        {
+            log.LogWarning("{Warning}", warning);
+        }
+
         handle ??= new BotHandle { Metrics = new BotMetrics(), Readiness = new ReadinessHolder() };
         HealthServer health;
         try

@@ -11,9 +11,22 @@ namespace MarketMaker.Shell.Bot;
 /// from <c>active_orders</c> in production, mapped by the same <see cref="ActiveOrderRows"/>), so
 /// <c>mm-bot paper</c> needs no database installed.
 /// </summary>
-public sealed class PaperStoreLiveOrders(IExchangeStore store, MarketInfo market, string ownerAddress, string subaccountId) : ILiveOrderSource
+public sealed class PaperStoreLiveOrders(IExchangeStore store, MarketInfo market, string ownerAddress, string subaccountId) : ILiveOrderSource, INonceFloorSource
 {
     private const string Source = "paper-store";
+
+    public async Task<long?> FetchHighestUsedNonceAsync(CancellationToken ct)
+    {
+        var rows = await Guard(() => store.GetOrdersByOwnerAsync(ownerAddress, ct));
+        long? highest = null;
+        foreach (var row in rows)
+        {
+            var nonce = NonceFloor.Parse(Source, row.Nonce);
+            highest = highest is { } h && h >= nonce ? h : nonce;
+        }
+
+        return highest;
+    }
 
     public async Task<ImmutableArray<LiveOrder>> FetchLiveAsync(CancellationToken ct)
     {

@@ -94,6 +94,7 @@ public static class HelpText
           FAIR_ANCHOR_LISTEN_ADDR                  listen address [default: :$PORT, else :8090]
           FAIR_ANCHOR_API_BASE_URL                 markets-service base URL (required)
           FAIR_ANCHOR_TIMEOUT_MS                   timeout of one upstream request in ms [default: 1500]
+          FAIR_ANCHOR_CACHE_MS                     one upstream read serves all requests for this long, 0..1000 [default: 1000]
           FAIR_ANCHOR_SPOT_SYMBOL                  spot market [default: USDCcNGN-SPOT]
           FAIR_ANCHOR_FUTURES_SYMBOL               futures market served by default [default: USDCcNGN-APR30-2026]
           FAIR_ANCHOR_EXPIRY_UTC                   futures expiry, RFC 3339 [default: 2026-04-30T00:00:00Z]

@@ -96,7 +96,7 @@ public static class ShellVariables
         new(KillSwitchFile, "(off)", "while this file exists the bot cancels everything and quotes nothing", Operations),
         new(SoakLogIntervalSeconds, "0", "seconds between soak status lines, 0 = off (>= 0)", Operations),
         new(RecordFile, "(off)", "append snapshot and decision of every cycle as JSON lines (for replay)", Operations),
-        new(RecordMaxMb, "256", "stop recording when the record file reaches this size in MB (> 0)", Operations),
+        new(RecordMaxMb, "256", "bound on the recording's total size in MB (> 0): the file rotates at a fifth of it to FILE.1 … FILE.4, the oldest is deleted", Operations),
         new(AnchorUrl, "(none)", "anchor URL when MM_ANCHOR_SOURCE_TYPE=http (market=<symbol> is added)", Anchors),
         new(AnchorFixedPrice, "0", "anchor price when MM_ANCHOR_SOURCE_TYPE=fixed (> 0)", Anchors),
         new(CarryRateApr, "0", "carry rate per year for oracle_carry (>= 0)", Anchors),

@@ -7,6 +7,9 @@ namespace MarketMaker.Shell.Cycle;
 /// <summary>Per-source timeouts of the gather step.</summary>
 public sealed record SourceTimeouts(TimeSpan MarketData, TimeSpan Orders, TimeSpan Balances, TimeSpan Anchor)
 {
+    /// <summary>Each cancel and each placement (sent concurrently) gets this long for an answer.</summary>
+    public TimeSpan Actions { get; init; } = TimeSpan.FromSeconds(5);
+
     public static readonly SourceTimeouts Default = new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5));
 }
 
@@ -54,6 +57,7 @@ public sealed class CycleRunner
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly ICycleObserver? _observer;
+    private readonly DependencyLog _dependencies;
 
     private Input<MarketData> _marketData = Input<MarketData>.Missing;
     private Input<LiveOrders> _orders = Input<LiveOrders>.Missing;
@@ -70,6 +74,7 @@ public sealed class CycleRunner
         _time = time;
         _log = log;
         _observer = observer;
+        _dependencies = new DependencyLog(log);
         State = BotState.Fresh(ports.State.Load());
     }
 
@@ -77,12 +82,29 @@ public sealed class CycleRunner
 
     public Decision? LastDecision { get; private set; }
 
+    /// <summary>The decision function (the core's; a test may put one that fails, to prove the halt below).</summary>
+    internal Func<Snapshot, BotState, BotConfig, Decision> DecideFunction { get; init; } = Decider.Decide;
+
     public async Task<CycleOutcome> RunOnceAsync(CancellationToken ct)
     {
         // 1. Gather.
+        var started = _time.GetTimestamp();
         var errors = new List<string>();
         var marketTask = Fetch("market_data", _marketData, _ports.MarketData.FetchAsync, _timeouts.MarketData, errors, ct);
-        var ordersTask = Fetch("live_orders", _orders, async c => new LiveOrders(await _ports.Orders.FetchLiveAsync(c)), _timeouts.Orders, errors, ct);
+        // While reconciling (before anything is placed) the live-order read also reads the highest nonce the owner has
+        // used at the exchange; both must succeed for the orders to count as fresh (NonceFloor).
+        var floorSource = State.Phase == BotPhase.Startup ? _ports.Orders as INonceFloorSource : null;
+        (bool Read, long? Highest) floor = default;
+        var ordersTask = Fetch("live_orders", _orders, async c =>
+        {
+            var live = new LiveOrders(await _ports.Orders.FetchLiveAsync(c));
+            if (floorSource is not null)
+            {
+                floor = (true, await floorSource.FetchHighestUsedNonceAsync(c));
+            }
+
+            return live;
+        }, _timeouts.Orders, errors, ct);
         var balancesTask = Fetch("balances", _balances, _ports.Balances.FetchAsync, _timeouts.Balances, errors, ct);
         var anchorTask = _ports.Anchor is { } anchor
             ? Fetch("anchor", _anchor, anchor.FetchAsync, _timeouts.Anchor, errors, ct)
@@ -98,13 +120,28 @@ public sealed class CycleRunner
         _balances = await balancesTask;
         _anchor = await anchorTask;
         _external = await externalTask;
+        if (floor.Read && _orders.FreshThisCycle)
+        {
+            RaiseNonceFloor(floor.Highest);
+        }
+
         var finals = await FetchFinalStatusesAsync(errors, ct);
 
         var snapshot = new Snapshot(_time.GetUtcNow(), _market, _marketData, _orders, _balances, _anchor, _external, killSwitch, finals);
 
         // 2. Decide.
+        var gathered = _time.GetTimestamp();
         var before = State;
-        var decision = Decider.Decide(snapshot, before, _config);
+        Decision decision;
+        try
+        {
+            decision = DecideFunction(snapshot, before, _config);
+        }
+        catch (Exception ex)
+        {
+            await DecisionFailed.HaltAsync(snapshot, _config, _ports.Gateway, _observer, _log, ex, ct);
+            throw new DecisionFailedException(ex);
+        }
 
         // 3. Persist before anything with a new nonce is sent.
         string? persistError = null;
@@ -121,58 +158,46 @@ public sealed class CycleRunner
             }
         }
 
-        // 4. Apply: cancels first, then placements; nothing in dry run.
-        var cancelOutcomes = ImmutableArray.CreateBuilder<(CancelAction, ActionOutcome)>();
-        var placeOutcomes = ImmutableArray.CreateBuilder<(PlaceAction, ActionOutcome)>();
+        // 4. Apply: all cancels together, then all placements together (cancels complete before any placement);
+        // each request with its own timeout; nothing in dry run.
+        var cancelOutcomes = ImmutableArray<(CancelAction, ActionOutcome)>.Empty;
+        var placeOutcomes = ImmutableArray<(PlaceAction, ActionOutcome)>.Empty;
+        long applyStarted = 0, cancelsDone = 0;
         if (!decision.DryRun)
         {
-            foreach (var cancel in decision.Cancels)
-            {
-                var outcome = await Guard(() => _ports.Gateway.CancelAsync(cancel, ct));
-                cancelOutcomes.Add((cancel, outcome));
-                if (!outcome.Ok)
-                {
-                    _log.LogWarning("cancel {OrderId} ({Reason}) failed: {Error}; re-checked from exchange state next cycle", cancel.OrderId, cancel.Reason, outcome.Error);
-                }
-            }
-
-            if (persistError is null)
-            {
-                // A side whose cancel failed this cycle gets no new order: the old one may still rest (for example
-                // held by the matcher), and two of our orders on one side is what the cancel was meant to prevent.
-                // The next cycle decides again from the exchange's state.
-                var blockedSides = cancelOutcomes.Where(c => !c.Item2.Ok).Select(c => c.Item1.Side).ToHashSet();
-                foreach (var placement in decision.Placements)
-                {
-                    if (blockedSides.Contains(placement.Side))
-                    {
-                        var withheld = new ActionOutcome(false, "withheld: a cancel on this side failed this cycle");
-                        placeOutcomes.Add((placement, withheld));
-                        _log.LogWarning("place {OrderId} {Side} withheld: a cancel on this side failed this cycle; re-decided next cycle (the nonce is not reused)", placement.OrderId, placement.Side.Wire());
-                        continue;
-                    }
-
-                    var outcome = await Guard(() => _ports.Gateway.PlaceAsync(placement, ct));
-                    placeOutcomes.Add((placement, outcome));
-                    if (!outcome.Ok)
-                    {
-                        _log.LogWarning("place {OrderId} {Side} {Size}@{Price} failed: {Error}; the nonce is not reused", placement.OrderId, placement.Side.Wire(), placement.Size, placement.Price, outcome.Error);
-                    }
-                }
-            }
+            applyStarted = _time.GetTimestamp();
+            cancelOutcomes = await ApplyCancelsAsync(decision.Cancels, ct);
+            cancelsDone = _time.GetTimestamp();
+            placeOutcomes = persistError is null
+                ? await ApplyPlacementsAsync(decision.Placements, cancelOutcomes, ct)
+                : [.. decision.Placements.Select(p => (p, new ActionOutcome(false, "withheld: the state file was not saved", Withheld: true)))];
         }
 
         // 5. Record, then carry the state forward.
         _ports.Recorder?.Record(snapshot, before, _config, decision);
-        State = decision.NextState;
+        // Settle: the next state holds what the exchange was sent and answered, not what was intended.
+        State = Settlement.Settle(before, decision, Outcomes(cancelOutcomes, placeOutcomes));
         LastDecision = decision;
         LogDecision(decision);
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            var end = _time.GetTimestamp();
+            _log.LogDebug(
+                "cycle timing gather_ms={Gather:0.0} decide_persist_ms={Decide:0.0} cancels={Cancels} cancel_ms={CancelMs:0.0} placements={Placements} place_ms={PlaceMs:0.0} total_ms={Total:0.0}",
+                _time.GetElapsedTime(started, gathered).TotalMilliseconds,
+                applyStarted == 0 ? 0 : _time.GetElapsedTime(gathered, applyStarted).TotalMilliseconds,
+                cancelOutcomes.Length,
+                applyStarted == 0 ? 0 : _time.GetElapsedTime(applyStarted, cancelsDone).TotalMilliseconds,
+                placeOutcomes.Length,
+                applyStarted == 0 ? 0 : _time.GetElapsedTime(cancelsDone, end).TotalMilliseconds,
+                _time.GetElapsedTime(started, end).TotalMilliseconds);
+        }
 
         var outcomeRecord = new CycleOutcome(
             snapshot,
             decision,
-            cancelOutcomes.ToImmutable(),
-            placeOutcomes.ToImmutable(),
+            cancelOutcomes,
+            placeOutcomes,
             [.. errors],
             persistError,
             _ports.Anchor is not null && !_anchor.FreshThisCycle ? 1 : 0,
@@ -191,29 +216,100 @@ public sealed class CycleRunner
 
         var liveIds = live.Items.Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
         var vanished = State.Fills.Orders.Keys.Where(id => !liveIds.Contains(id)).Take(32).ToList();
-        var result = ImmutableSortedDictionary.CreateBuilder<string, FinalStatus>(StringComparer.Ordinal);
-        foreach (var id in vanished)
+        // Independent lookups: all at once, each with its own timeout.
+        var lookups = await Task.WhenAll(vanished.Select(async id =>
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(_timeouts.Orders);
             try
             {
-                if (await _ports.Orders.FetchFinalAsync(id, cts.Token) is { } final)
-                {
-                    result[id] = final;
-                }
+                return (Id: id, Final: await _ports.Orders.FetchFinalAsync(id, cts.Token).WaitAsync(cts.Token));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
+                var message = ex is OperationCanceledException ? $"timed out after {_timeouts.Orders.TotalMilliseconds:0} ms" : ex.Message;
                 lock (errors)
                 {
-                    errors.Add($"final_status {id}: {ex.Message}");
+                    errors.Add($"final_status {id}: {message}");
                 }
+
+                return (Id: id, Final: (FinalStatus?)null);
+            }
+        }));
+        var result = ImmutableSortedDictionary.CreateBuilder<string, FinalStatus>(StringComparer.Ordinal);
+        foreach (var (id, final) in lookups)
+        {
+            if (final is { } f)
+            {
+                result[id] = f;
             }
         }
 
         return result.ToImmutable();
     }
+
+    private async Task<ImmutableArray<(CancelAction, ActionOutcome)>> ApplyCancelsAsync(ImmutableArray<CancelAction> cancels, CancellationToken ct)
+    {
+        var outcomes = await Task.WhenAll(cancels.Select(async cancel => (cancel, await Guard(c => _ports.Gateway.CancelAsync(cancel, c), _timeouts.Actions, ct))));
+        foreach (var (cancel, outcome) in outcomes)
+        {
+            if (outcome.Ok)
+            {
+                _dependencies.Succeeded(OrderEntry, _time.GetUtcNow());
+            }
+            else if (IsOutage(outcome))
+            {
+                _dependencies.Failed(OrderEntry, $"cancel {cancel.OrderId} ({cancel.Reason}) failed, re-checked from exchange state next cycle", outcome.Error ?? "", _time.GetUtcNow());
+            }
+            else
+            {
+                _log.LogWarning("cancel {OrderId} ({Reason}) failed: {Error}; re-checked from exchange state next cycle", cancel.OrderId, cancel.Reason, outcome.Error);
+            }
+        }
+
+        return [.. outcomes];
+    }
+
+    private async Task<ImmutableArray<(PlaceAction, ActionOutcome)>> ApplyPlacementsAsync(
+        ImmutableArray<PlaceAction> placements, ImmutableArray<(CancelAction, ActionOutcome)> cancels, CancellationToken ct)
+    {
+        // A side whose cancel failed this cycle gets no new order: the old one may still rest (for example held by the
+        // matcher), and two of our orders on one side is what the cancel was meant to prevent. The settle step leaves
+        // such a placement untracked, so the next cycle decides the side again from the exchange's state.
+        var blockedSides = cancels.Where(c => !c.Item2.Ok).Select(c => c.Item1.Side).ToHashSet();
+        var outcomes = await Task.WhenAll(placements.Select(async placement =>
+        {
+            if (blockedSides.Contains(placement.Side))
+            {
+                _log.LogWarning("place {OrderId} {Side} withheld: a cancel on this side failed this cycle; re-decided next cycle (the nonce is not reused)", placement.OrderId, placement.Side.Wire());
+                return (placement, new ActionOutcome(false, "withheld: a cancel on this side failed this cycle", Withheld: true));
+            }
+
+            return (placement, await Guard(c => _ports.Gateway.PlaceAsync(placement, c), _timeouts.Actions, ct));
+        }));
+        foreach (var (placement, outcome) in outcomes.Where(o => !o.Item2.Withheld))
+        {
+            if (outcome.Ok)
+            {
+                _dependencies.Succeeded(OrderEntry, _time.GetUtcNow());
+            }
+            else if (IsOutage(outcome))
+            {
+                _dependencies.Failed(OrderEntry, $"place {placement.OrderId} failed, the nonce is not reused", outcome.Error ?? "", _time.GetUtcNow());
+            }
+            else
+            {
+                _log.LogWarning("place {OrderId} {Side} {Size}@{Price} failed: {Error}; the nonce is not reused", placement.OrderId, placement.Side.Wire(), placement.Size, placement.Price, outcome.Error);
+            }
+        }
+
+        return [.. outcomes];
+    }
+
+    private static ApplyOutcomes Outcomes(ImmutableArray<(CancelAction Cancel, ActionOutcome Outcome)> cancels, ImmutableArray<(PlaceAction Placement, ActionOutcome Outcome)> placements) =>
+        new(
+            cancels.ToImmutableSortedDictionary(c => c.Cancel.OrderId, c => c.Outcome.Result, StringComparer.Ordinal),
+            placements.ToImmutableSortedDictionary(p => p.Placement.OrderId, p => p.Outcome.Result, StringComparer.Ordinal));
 
     private async Task<Input<T>> Fetch<T>(string name, Input<T> previous, Func<CancellationToken, Task<T>> fetch, TimeSpan timeout, List<string> errors, CancellationToken ct)
         where T : class
@@ -223,7 +319,9 @@ public sealed class CycleRunner
         try
         {
             var value = await fetch(cts.Token).WaitAsync(cts.Token);
-            return Input<T>.Fresh(value, _time.GetUtcNow());
+            var at = _time.GetUtcNow();
+            _dependencies.Succeeded(name, at);
+            return Input<T>.Fresh(value, at);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -233,16 +331,39 @@ public sealed class CycleRunner
                 errors.Add($"{name}: {message}");
             }
 
-            _log.LogWarning("{Source} fetch failed, keeping the previous value: {Error}", name, message);
+            _dependencies.Failed(name, "fetch failed, keeping the previous value", message, _time.GetUtcNow());
             return previous.Failed(message);
         }
     }
 
-    private static async Task<ActionOutcome> Guard(Func<Task<ActionOutcome>> action)
+    /// <summary>The order-entry endpoint as a dependency in the failure log (place and cancel).</summary>
+    private const string OrderEntry = "order_entry";
+
+    /// <summary>A failure of the exchange itself (no answer, 5xx), not a verdict on one order (4xx): logged as an outage.</summary>
+    private static bool IsOutage(ActionOutcome outcome) => outcome.Status is null or >= 500;
+
+    private void RaiseNonceFloor(long? highest)
     {
+        var raised = NonceFloor.Apply(State.Persisted, highest);
+        if (!ReferenceEquals(raised, State.Persisted))
+        {
+            _log.LogInformation("nonce floor from the exchange: highest used nonce {Highest}, next nonce base raised from {From} to {To}", highest, State.Persisted.NextNonceBase, raised.NextNonceBase);
+            State = State with { Persisted = raised };
+        }
+    }
+
+    /// <summary>One request with its own timeout; an exception or a timeout is a failed outcome with no definite answer.</summary>
+    private static async Task<ActionOutcome> Guard(Func<CancellationToken, Task<ActionOutcome>> action, TimeSpan timeout, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
         try
         {
-            return await action();
+            return await action(cts.Token).WaitAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new ActionOutcome(false, $"no answer within {timeout.TotalMilliseconds:0} ms");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -32,10 +32,20 @@ public interface IAnchorSource
     Task<AnchorReading> FetchAsync(CancellationToken ct);
 }
 
-/// <summary>What happened to one order action on the exchange.</summary>
-public sealed record ActionOutcome(bool Ok, string? Error, int? Status = null)
+/// <summary>
+/// What happened to one order action on the exchange. <paramref name="Local"/>: refused before anything was sent
+/// (the order could not be built). <paramref name="Withheld"/>: deliberately not sent this cycle.
+/// </summary>
+public sealed record ActionOutcome(bool Ok, string? Error, int? Status = null, bool Local = false, bool Withheld = false)
 {
     public static readonly ActionOutcome Success = new(true, null);
+
+    /// <summary>For the settle step: accepted; rejected (an answer of 4xx, or refused locally); withheld; else unknown.</summary>
+    public SendResult Result =>
+        Ok ? SendResult.Accepted
+        : Withheld ? SendResult.Withheld
+        : Local || Status is >= 400 and < 500 ? SendResult.Rejected
+        : SendResult.Unknown;
 }
 
 /// <summary>Sends signed orders and cancels to the exchange.</summary>

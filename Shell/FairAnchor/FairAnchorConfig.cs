@@ -45,6 +45,11 @@ public sealed class FairAnchorConfig
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(DefaultTimeoutMs);
 
+    public const int DefaultCacheMs = 1000;
+
+    /// <summary>How long one upstream read serves every request (FAIR_ANCHOR_CACHE_MS, 0..1000; 0 = every request reads).</summary>
+    public TimeSpan Cache { get; init; } = TimeSpan.FromMilliseconds(DefaultCacheMs);
+
     public string SpotSymbol { get; init; } = DefaultSpotSymbol;
 
     public string FuturesSymbol { get; init; } = DefaultFuturesSymbol;
@@ -133,6 +138,12 @@ public sealed class FairAnchorConfig
             errors.Add("FAIR_ANCHOR_TIMEOUT_MS must be > 0");
         }
 
+        var cacheMs = ParseInt(Get("FAIR_ANCHOR_CACHE_MS"), "FAIR_ANCHOR_CACHE_MS", DefaultCacheMs, errors);
+        if (cacheMs is < 0 or > 1000)
+        {
+            errors.Add("FAIR_ANCHOR_CACHE_MS must be between 0 and 1000");
+        }
+
         var spot = GetOr("FAIR_ANCHOR_SPOT_SYMBOL", DefaultSpotSymbol);
         var futures = GetOr("FAIR_ANCHOR_FUTURES_SYMBOL", DefaultFuturesSymbol);
 
@@ -189,6 +200,7 @@ public sealed class FairAnchorConfig
             Listen = listen,
             ApiBaseUrl = api,
             Timeout = TimeSpan.FromMilliseconds(timeoutMs.Value),
+            Cache = TimeSpan.FromMilliseconds(Math.Clamp(cacheMs ?? DefaultCacheMs, 0, 1000)),
             SpotSymbol = spot,
             FuturesSymbol = futures,
             ExpiryUtc = expiry.ToUniversalTime(),

@@ -26,8 +26,67 @@ public sealed class FairAnchorService(
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Reads the sources and selects the spot price. <paramref name="allowOwnBook"/> is false for spot-market requests.</summary>
-    public async Task<SpotSelection> ResolveSpotAsync(bool allowOwnBook, CancellationToken ct)
+    private readonly Lock _gate = new();
+    private readonly (Task<SpotSelection>? Task, DateTimeOffset At)[] _cache = new (Task<SpotSelection>?, DateTimeOffset)[2];
+    private readonly Dictionary<string, string> _logged = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The spot selection, from one upstream read shared by every request within <see cref="FairAnchorConfig.Cache"/>
+    /// (at most 1 s): concurrent requests wait for the same read instead of each fetching (docs/hostile-input.md,
+    /// rule 6). A read is not tied to one request's cancellation. Fail-closed answers are cached the same way.
+    /// </summary>
+    public Task<SpotSelection> ResolveSpotAsync(bool allowOwnBook, CancellationToken ct)
+    {
+        if (config.Cache <= TimeSpan.Zero)
+        {
+            return ReadSpotAsync(allowOwnBook, ct);
+        }
+
+        var slot = allowOwnBook ? 1 : 0;
+        Task<SpotSelection> task;
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            var (cached, at) = _cache[slot];
+            if (cached is null || now - at >= config.Cache || now < at || cached.IsFaulted || cached.IsCanceled)
+            {
+                cached = ReadSpotAsync(allowOwnBook, CancellationToken.None);
+                _cache[slot] = (cached, now);
+            }
+
+            task = cached;
+        }
+
+        return task.WaitAsync(ct);
+    }
+
+    /// <summary>Logs a line for <paramref name="key"/> only when its text changed (a state change is one line, not one per request).</summary>
+    private void LogChange(string key, string? message, bool announceRecovery = true)
+    {
+        lock (_gate)
+        {
+            if (message is null)
+            {
+                if (_logged.Remove(key) && announceRecovery)
+                {
+                    log($"{key}: available again");
+                }
+
+                return;
+            }
+
+            if (_logged.TryGetValue(key, out var last) && last == message)
+            {
+                return;
+            }
+
+            _logged[key] = message;
+        }
+
+        log(message);
+    }
+
+    private async Task<SpotSelection> ReadSpotAsync(bool allowOwnBook, CancellationToken ct)
     {
         var strailsTask = strails is null
             ? Task.FromResult(Fetched<StrailsBook>.Skipped)
@@ -48,11 +107,7 @@ public sealed class FairAnchorService(
             config.MaxSpotAge,
             config.GuardedFallbackPrice,
             allowOwnBook));
-        foreach (var note in selection.Notes)
-        {
-            log(note);
-        }
-
+        LogChange($"spot notes ({(allowOwnBook ? "with" : "without")} own book)", selection.Notes.IsEmpty ? null : string.Join("; ", selection.Notes), announceRecovery: false);
         return selection;
     }
 
@@ -70,9 +125,11 @@ public sealed class FairAnchorService(
         if (selection is not SpotSelection.Selected spot)
         {
             var error = ((SpotSelection.Unavailable)selection).Error;
-            log($"price {market}: spot unavailable: {error}");
+            LogChange($"price {market}", $"price {market}: spot unavailable: {error}");
             return Error(StatusCodes.Status502BadGateway, error);
         }
+
+        LogChange($"price {market}", null);
 
         var now = time.GetUtcNow();
         if (isSpot)
@@ -124,9 +181,11 @@ public sealed class FairAnchorService(
         if (selection is not SpotSelection.Selected spot)
         {
             var error = ((SpotSelection.Unavailable)selection).Error;
-            log($"healthz: spot unavailable: {error}");
+            LogChange("healthz", $"healthz: spot unavailable: {error}");
             return Unhealthy(error);
         }
+
+        LogChange("healthz", null);
 
         var now = time.GetUtcNow();
         if (FairValueFormula.Compute(spot.Spot, config.FairParams, now) is not FairValueOutcome.Valid fair)

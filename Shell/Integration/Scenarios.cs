@@ -300,9 +300,12 @@ internal static class Scenarios
         // state and cancels it in a later cycle. What counts is that the canceled ids leave the exchange.
         var retried = first.Cancels.Where(c => !c.Outcome.Ok).Select(c => $"{c.Cancel.OrderId}: {c.Outcome.Error}").ToList();
 
-        if (!first.Decision.Placements.IsEmpty)
+        // The startup decision places only the sides that no adopted order holds (behaviour.md §7 targets, issue 17).
+        var adoptedSides = new[] { report.AdoptedBidOrderId is null ? (Side?)null : Side.Buy, report.AdoptedAskOrderId is null ? null : Side.Sell };
+        var doubled = first.Decision.Placements.Where(p => adoptedSides.Contains(p.Side)).ToList();
+        if (doubled.Count > 0)
         {
-            throw new ScenarioFailedException($"the startup decision placed {first.Decision.Placements.Length} orders; startup reconciliation places nothing");
+            throw new ScenarioFailedException($"the startup decision placed [{string.Join(", ", doubled.Select(p => p.OrderId))}] on a side whose order was adopted");
         }
 
         var canceled = report.CanceledOrderIds;

@@ -25,6 +25,7 @@ public sealed class BotMetrics
     private readonly Gauge inventory;
     private readonly Counter fills;
     private readonly Counter cancelsByCategory;
+    private readonly Counter inputAnomalies;
     private string? currentHaltReason;
     private long replaceDrivenCancels;
     private long placements;
@@ -50,6 +51,12 @@ public sealed class BotMetrics
         inventory = factory.CreateGauge("mm_bot_inventory", "balance total by asset", ["asset"]);
         fills = factory.CreateCounter("mm_bot_fills_total", "fills observed, by side", ["side"]);
         cancelsByCategory = factory.CreateCounter("mm_bot_order_cancels_total_by_category", "cancels, by category", ["category"]);
+        inputAnomalies = factory.CreateCounter("mm_bot_input_anomalies_total", "implausible inputs refused, each counted once, by kind (docs/hostile-input.md)", ["kind"]);
+        foreach (var kind in InputAnomalyKinds.All)
+        {
+            inputAnomalies.WithLabels(kind);
+        }
+        RuntimeMetrics.Register(Registry);
 
         foreach (var dependency in Dependencies)
         {
@@ -119,6 +126,7 @@ public sealed class BotMetrics
         ("mm_bot_suppressed_replaces_total", "replaces suppressed by a churn guard"),
         ("mm_bot_external_anchor_refresh_total", "external anchor readings accepted"),
         ("mm_bot_external_anchor_refresh_failures_total", "external anchor fetches failed or readings rejected"),
+        ("mm_bot_decision_failures_total", "cycles whose decision threw and were treated as a halt (docs/hostile-input.md)"),
     ];
 
     /// <summary>Every metric name this registry exposes.</summary>
@@ -127,7 +135,7 @@ public sealed class BotMetrics
         .. GaugeNames.Select(g => g.Name),
         .. CounterNames.Select(c => c.Name),
         "mm_bot_halt_reason", "mm_bot_dependency_stale", "mm_bot_operator_mode", "mm_bot_reference_source",
-        "mm_bot_inventory", "mm_bot_fills_total", "mm_bot_order_cancels_total_by_category",
+        "mm_bot_inventory", "mm_bot_fills_total", "mm_bot_order_cancels_total_by_category", "mm_bot_input_anomalies_total",
     ];
 
     /// <summary>Sets every metric from one decision and the snapshot it was made from.</summary>
@@ -247,6 +255,20 @@ public sealed class BotMetrics
                 inventory.WithLabels(snapshot.Market.BaseAsset).Set((double)balances.BaseTotal);
                 inventory.WithLabels(snapshot.Market.QuoteAsset).Set((double)balances.QuoteTotal);
             }
+        }
+    }
+
+    /// <summary>An implausible input seen for the first time.</summary>
+    public void RecordInputAnomaly(string kind) => inputAnomalies.WithLabels(kind).Inc();
+
+    /// <summary>A decision that threw (the cycle was a halt); readiness says <c>decision failed</c>.</summary>
+    public void RecordDecisionFailure()
+    {
+        lock (gate)
+        {
+            counters["mm_bot_decision_failures_total"].Inc();
+            Set("mm_bot_ready", false);
+            Set("mm_bot_halted", true);
         }
     }
 

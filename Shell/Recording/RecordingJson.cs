@@ -8,13 +8,13 @@ namespace MarketMaker.Shell.Recording;
 /// <summary>One recorded cycle: what the core saw, the state before, the config in force, and what it decided.</summary>
 public sealed record CycleRecord(string Schema, long Cycle, Snapshot Snapshot, BotState StateBefore, BotConfig Config, Decision Decision)
 {
-    public const string SchemaId = "mm-bot.cycle/1";
+    public const string SchemaId = "mm-bot.cycle/2";
 }
 
 /// <summary>The input of `mm-bot decide`: one snapshot with the state and config inside.</summary>
 public sealed record DecideInput(string Schema, Snapshot Snapshot, BotState State, BotConfig Config)
 {
-    public const string SchemaId = "mm-bot.decide-input/1";
+    public const string SchemaId = "mm-bot.decide-input/2";
 }
 
 /// <summary>
@@ -91,10 +91,39 @@ public static class RecordingJson
                 return number;
             }
 
-            throw new JsonException($"expected a decimal string, got {reader.TokenType}");
+            throw new JsonException(reader.TokenType == JsonTokenType.String
+                ? $"expected a decimal string, got {Shown(reader.GetString() ?? "")}: {WhyNotDecimal(reader.GetString() ?? "")}"
+                : $"expected a decimal string, got a JSON {reader.TokenType.ToString().ToLowerInvariant()}");
         }
 
         public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => WriteExact(writer, value);
+    }
+
+    /// <summary>The value as quoted in an error message, cut to 40 characters (a hostile input can be a megabyte).</summary>
+    private static string Shown(string text) =>
+        text.Length <= 40 ? MarketMaker.Core.Config.ConfigReader.Quote(text) : MarketMaker.Core.Config.ConfigReader.Quote(text[..40]) + $"… ({text.Length} characters)";
+
+    private static string WhyNotDecimal(string text)
+    {
+        var t = text.Trim();
+        if (t.Equals("NaN", StringComparison.OrdinalIgnoreCase) || t.Contains("Infinity", StringComparison.OrdinalIgnoreCase) || t is "∞" or "-∞")
+        {
+            return "NaN and infinities are not decimal numbers";
+        }
+
+        if (t.Length == 0)
+        {
+            return "an empty string is not a number";
+        }
+
+        if (decimal.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            return "write it without an exponent";
+        }
+
+        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? "out of the decimal range (at most 28-29 significant digits, magnitude below 7.9e28)"
+            : "not a number";
     }
 
     private sealed class NullableDecimalAsString : JsonConverter<decimal?>

@@ -17,7 +17,7 @@ public static class DecideCommand
     public const string Usage = """
         Usage: mm-bot decide [FILE] [--indent] < input.json
 
-        Reads one JSON document of schema mm-bot.decide-input/1 ({"schema", "snapshot", "state", "config"})
+        Reads one JSON document of schema mm-bot.decide-input/2 ({"schema", "snapshot", "state", "config"})
         from FILE, or from stdin without FILE, runs the decision core once and prints the decision as one
         JSON line (schema of docs/recording-schema.md). The same input always prints the same bytes.
         No network, database or clock is used: the time is the snapshot's "now".

@@ -35,7 +35,7 @@ public static class ReplayCommand
     public const string Usage = """
         Usage: mm-bot replay FILE [--set NAME=VALUE]... [--json] [--report OUT.html] [--bench] [--no-progress]
 
-        Replays a session recorded with MM_RECORD_FILE (one JSON line per cycle, schema mm-bot.cycle/1)
+        Replays a session recorded with MM_RECORD_FILE (one JSON line per cycle, schema mm-bot.cycle/2)
         through the decision core, with no network, database or clock.
 
         Without --set: decides every cycle again from its recorded snapshot, state and config and compares

@@ -224,19 +224,20 @@ public static class StateFile
 
     private static long Nonce(JsonElement v, string path, string field)
     {
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0)
+        // At most 2^62: a value near 2^63 would make the next allocation wrap (docs/hostile-input.md, rule 4).
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0 && n <= Core.Nonces.MaxNextNonceBase)
         {
             return n;
         }
 
         if (v.ValueKind == JsonValueKind.String
-            && long.TryParse(v.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var s))
+            && long.TryParse(v.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s <= Core.Nonces.MaxNextNonceBase)
         {
             return s;
         }
 
-        var shown = v.ValueKind is JsonValueKind.Number ? $"the number {v.GetRawText()}" : Kind(v);
-        throw new StateFileException(path, $"field {field} must be a non-negative integer below 2^63, not {shown}");
+        var shown = v.ValueKind is JsonValueKind.Number ? $"the number {v.GetRawText()}" : v.ValueKind is JsonValueKind.String ? $"the string {v.GetRawText()}" : Kind(v);
+        throw new StateFileException(path, $"field {field} must be a non-negative integer at most 2^62 (so that nonces cannot wrap), not {shown}");
     }
 
     private static decimal Amount(JsonElement v, string path, string field)
