@@ -42,7 +42,9 @@ public sealed class DeciderSmokeTests
         var bid = d1.Placements.Single(p => p.Side == Side.Buy);
         var ask = d1.Placements.Single(p => p.Side == Side.Sell);
         Assert.True(bid.Price < ask.Price);
-        Assert.Equal(1600m * (1 - 0.0025m - 0.00075m), bid.Price);
+        // The default target inventory is the first balance seen (500 USDC): no deviation, so no skew.
+        Assert.Equal(1600m * (1 - 0.0025m), bid.Price);
+        Assert.Equal(500m, d1.NextState.Persisted.TargetBaseInventory);
 
         var live = d1.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, T0)).ToImmutableArray();
         var book = d1.Placements.Select(p => new BookOrder(p.OrderId, Us, p.Side, p.Price, p.Size, T0)).ToImmutableArray();

@@ -19,13 +19,20 @@ public sealed record BotConfig
     public decimal InventorySkewBps { get; init; } = 15m;
     public decimal MaxLongInventory { get; init; } = 1000m;
     public decimal MaxShortInventory { get; init; } = -1000m;
+
+    /// <summary>
+    /// Spot only: the base (USDC) balance the inventory limits and the skew are measured from (MM_TARGET_BASE_INVENTORY).
+    /// Null: the base balance seen at the first cycle, kept in the state file. Futures ignore it (position-based limits).
+    /// </summary>
+    public decimal? TargetBaseInventory { get; init; }
     public decimal MaxNotionalPerSide { get; init; }
     public decimal MaxNetInventory { get; init; }
     public int MaxQuoteAgeSeconds { get; init; }
     public decimal MaxAnchorDeviationBps { get; init; }
-    public int StaleMarketDataTimeoutSeconds { get; init; }
-    public int StaleBalanceTimeoutSeconds { get; init; }
-    public int StaleAnchorTimeoutSeconds { get; init; }
+    // Stale-data halts are on by default (behaviour.md §17; 0 turns a check off). The reference bot has them off.
+    public int StaleMarketDataTimeoutSeconds { get; init; } = 15;
+    public int StaleBalanceTimeoutSeconds { get; init; } = 30;
+    public int StaleAnchorTimeoutSeconds { get; init; } = 30;
     public int MinQuoteLifetimeSeconds { get; init; }
     public decimal MinPriceMoveBeforeReplaceBps { get; init; }
     public int MaxCancelsPerMinute { get; init; } = 30;
@@ -40,6 +47,9 @@ public sealed record BotConfig
     public decimal LevelSizeMult { get; init; } = 1m;
     public bool DryRun { get; init; }
     public int ReadinessMissingQuoteTimeoutSeconds { get; init; }
+
+    /// <summary>A resting order closer to its expiry than this is replaced (cancel category expiry_refresh); 0 = off.</summary>
+    public int OrderRefreshBeforeExpirySeconds { get; init; } = 30;
     public ImmutableArray<string> ProtectedOrderIdPrefixes { get; init; } = ["validation:", "test:"];
     public ExternalAnchorConfig ExternalAnchor { get; init; } = new();
 

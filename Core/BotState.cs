@@ -51,6 +51,9 @@ public sealed record PersistedState
     public string? LastHaltReason { get; init; }
     public ImmutableSortedDictionary<string, decimal> LastInventorySnapshot { get; init; } = ImmutableSortedDictionary<string, decimal>.Empty;
 
+    /// <summary>Spot: the base balance seen at the first cycle, the default target inventory (BotConfig.TargetBaseInventory).</summary>
+    public decimal? TargetBaseInventory { get; init; }
+
     public bool SameAs(PersistedState other) =>
         NextNonceBase == other.NextNonceBase
         && LastNonceBySide.SequenceEqual(other.LastNonceBySide)
@@ -59,7 +62,8 @@ public sealed record PersistedState
         && LastAdoptedBidOrderId == other.LastAdoptedBidOrderId
         && LastAdoptedAskOrderId == other.LastAdoptedAskOrderId
         && LastHaltReason == other.LastHaltReason
-        && LastInventorySnapshot.SequenceEqual(other.LastInventorySnapshot);
+        && LastInventorySnapshot.SequenceEqual(other.LastInventorySnapshot)
+        && TargetBaseInventory == other.TargetBaseInventory;
 }
 
 /// <summary>

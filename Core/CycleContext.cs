@@ -24,6 +24,12 @@ internal sealed class CycleContext
         Balances = snapshot.Balances.Value;
         Inventory = Balances?.BaseTotal ?? 0m;
 
+        // Spot inventory is the whole USDC balance, so limits and skew are measured from a target (behaviour.md §4,
+        // docs/decision-core.md "Target inventory"): the configured one, else the base balance seen first (persisted).
+        // Futures: the position itself, target 0.
+        TargetInventory = Market.IsSpot ? config.TargetBaseInventory ?? state.Persisted.TargetBaseInventory ?? Balances?.BaseTotal ?? 0m : 0m;
+        InventoryDeviation = Inventory - TargetInventory;
+
         decimal Notional(LiveOrder o) => o.Remaining * o.Price;
         var foreign = LiveAll.Where(o => !IsManaged(o.OrderId)).ToImmutableArray();
         if (Market.IsSpot)
@@ -56,6 +62,12 @@ internal sealed class CycleContext
     public decimal? BestOtherAsk { get; }
     public Balances? Balances { get; }
     public decimal Inventory { get; }
+
+    /// <summary>What inventory limits and skew are measured from: spot the target base inventory, futures 0.</summary>
+    public decimal TargetInventory { get; }
+
+    /// <summary>Inventory − target: what the inventory caps, halts and skew apply to.</summary>
+    public decimal InventoryDeviation { get; }
 
     /// <summary>Quote (spot) or cash (future) usable for our quotes: total less what orders that are not ours reserve.</summary>
     public decimal QuoteCapacity { get; }

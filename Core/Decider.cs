@@ -173,6 +173,12 @@ public static class Decider
             };
         }
 
+        if (ctx.Market.IsSpot && config.TargetBaseInventory is null && persisted.TargetBaseInventory is null && ctx.Balances is { } first)
+        {
+            // The default target inventory: the base balance seen at the first cycle, kept across restarts.
+            persisted = persisted with { TargetBaseInventory = first.BaseTotal };
+        }
+
         var fillTracker = config.DryRun ? fills.Tracker : FillAccounting.Track(fills.Tracker, placements, now);
 
         // Which sides rest after this decision, for readiness and metrics.
@@ -182,8 +188,12 @@ public static class Decider
         var asksResting = resting.Count(o => o.Side == Side.Sell) + placements.Count(p => p.Side == Side.Sell);
         var bidRequired = config.OperatorMode is OperatorMode.Normal or OperatorMode.BidOnly;
         var askRequired = config.OperatorMode is OperatorMode.Normal or OperatorMode.AskOnly;
-        DateTimeOffset? bidMissingSince = bidsResting > 0 ? null : state.BidMissingSince ?? now;
-        DateTimeOffset? askMissingSince = asksResting > 0 ? null : state.AskMissingSince ?? now;
+        // A side is missing only while it has a target and nothing rests (reference-bot.md §8): a side parked at its
+        // inventory cap or without balance is not missing. While halted the clock keeps running (the halt is the reason).
+        var bidTarget = !quotes.Bids.IsEmpty || halt is not null;
+        var askTarget = !quotes.Asks.IsEmpty || halt is not null;
+        DateTimeOffset? bidMissingSince = bidsResting > 0 || !bidTarget ? null : state.BidMissingSince ?? now;
+        DateTimeOffset? askMissingSince = asksResting > 0 || !askTarget ? null : state.AskMissingSince ?? now;
 
         var nextState = state with
         {

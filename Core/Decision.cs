@@ -10,7 +10,10 @@ public static class CancelCategory
     public const string KillSwitch = "kill_switch";
     public const string Operator = "operator";
 
-    public static readonly ImmutableArray<string> All = [ReplaceDriven, StartupReconciliation, RiskTriggered, KillSwitch, Operator];
+    /// <summary>A resting order replaced because it is close to its expiry (not counted against the replace budget).</summary>
+    public const string ExpiryRefresh = "expiry_refresh";
+
+    public static readonly ImmutableArray<string> All = [ReplaceDriven, StartupReconciliation, RiskTriggered, KillSwitch, Operator, ExpiryRefresh];
 }
 
 public static class HaltReasons
@@ -95,6 +98,7 @@ public static class SyncReasons
     public const string MinimumMoveNotMet = "minimum_move_not_met";
     public const string Halt = "halt";
     public const string OperatorMode = "operator_mode";
+    public const string ExpiryRefresh = "expiry_refresh";
 }
 
 /// <summary>One target quote: level 0 is the best.</summary>

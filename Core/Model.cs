@@ -143,7 +143,11 @@ public sealed record LiveOrder(
     decimal Size,
     decimal Remaining,
     bool Matching,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The order's expiry (active_orders.expiry); null when not known.</summary>
+    public DateTimeOffset? Expiry { get; init; }
+}
 
 /// <summary>
 /// Balances of the subaccount: totals from chain, 1e18 already applied.

@@ -27,7 +27,8 @@ internal static class Quoting
             orderSize *= cfg.ExternalAnchor.SizeMultiplier;
         }
 
-        var inventory = ctx.Inventory;
+        // Spot: the deviation from the target inventory; futures: the position (target 0).
+        var inventory = ctx.InventoryDeviation;
         var limit = Math.Max(Math.Abs(cfg.MaxLongInventory), Math.Abs(cfg.MaxShortInventory));
         var skewBps = cfg.InventorySkewBps == 0 || limit == 0 ? 0m : Num.Clamp(inventory / limit, -1m, 1m) * cfg.InventorySkewBps;
         var s = skewBps / Num.Bps;

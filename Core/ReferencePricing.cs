@@ -272,6 +272,14 @@ internal static class ReferencePricing
                 continue;
             }
 
+            // Our own fills are not a reference by themselves (like our own quotes in the book): a fill of ours is at
+            // our quote's price, so taking it as the reference lets a taker walk our quotes half a spread per fill.
+            // The newest trade without an order of ours in it is used (docs/safety.md "Own fills").
+            if (ctx.IsManaged(trade.MakerOrderId) || ctx.IsManaged(trade.TakerOrderId))
+            {
+                continue;
+            }
+
             if (trade.Price <= 0 || at - trade.CreatedAt > TradeMaxAge)
             {
                 return null;

@@ -45,14 +45,14 @@ internal static class Risk
         }
 
         var (maxLong, maxShort) = ctx.EffectiveLimits();
-        if (ctx.Inventory > maxLong)
+        if (ctx.InventoryDeviation > maxLong)
         {
-            return Risk(HaltReasons.InventoryExceedsMaxLong, $"inventory {ctx.Inventory} > max long {maxLong}");
+            return Risk(HaltReasons.InventoryExceedsMaxLong, $"inventory {InventoryText(ctx)} > max long {maxLong}");
         }
 
-        if (ctx.Inventory < maxShort)
+        if (ctx.InventoryDeviation < maxShort)
         {
-            return Risk(HaltReasons.InventoryExceedsMaxShort, $"inventory {ctx.Inventory} < max short {maxShort}");
+            return Risk(HaltReasons.InventoryExceedsMaxShort, $"inventory {InventoryText(ctx)} < max short {maxShort}");
         }
 
         if (cfg.MaxNotionalPerSide > 0 && ctx.LiveAll.FirstOrDefault(o => o.Price * o.Remaining > cfg.MaxNotionalPerSide) is { } big)
@@ -81,6 +81,10 @@ internal static class Risk
     /// <summary>When our quotes were last refreshed: the last sync change, else the newest managed order.</summary>
     public static DateTimeOffset? QuoteTime(CycleContext ctx) =>
         ctx.State.LastQuoteUpdate ?? (ctx.Managed.IsEmpty ? null : ctx.Managed.Max(o => o.CreatedAt));
+
+    /// <summary>The inventory the limits apply to; with a non-zero target also the balance and the target it comes from.</summary>
+    public static string InventoryText(CycleContext ctx) =>
+        ctx.TargetInventory == 0m ? $"{ctx.Inventory}" : $"{ctx.InventoryDeviation} (balance {ctx.Inventory} - target {ctx.TargetInventory})";
 
     private static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null || b is null ? null : (a < b ? a : b);

@@ -46,7 +46,8 @@ internal static class Sync
             {
                 var order = i < orders.Count ? orders[i] : null;
                 var target = i < targets.Length ? targets[i] : null;
-                slots.Add(holdResting && order is not null
+                // A dust remainder is not a resting quote: it is replaced whatever the gate says, like a missing slot.
+                slots.Add(holdResting && order is not null && !IsDustRemainder(ctx, order)
                     ? new Slot(order, target, SlotAction.Keep, RefreshInterval, false)
                     : Evaluate(ctx, order, target, suppressed));
             }
@@ -72,7 +73,7 @@ internal static class Sync
 
         var cancels = slots
             .Where(s => s.Action is SlotAction.Cancel or SlotAction.Replace)
-            .Select(s => new CancelAction(s.Order!.OrderId, s.Order.Nonce, s.Order.Side, s.Reason, CancelCategory.ReplaceDriven))
+            .Select(s => new CancelAction(s.Order!.OrderId, s.Order.Nonce, s.Order.Side, s.Reason, s.Reason == SyncReasons.ExpiryRefresh ? CancelCategory.ExpiryRefresh : CancelCategory.ReplaceDriven))
             .ToImmutableArray();
         var toPlace = slots
             .Where(s => s.Action is SlotAction.Place or SlotAction.Replace && s.Target is not null)
@@ -151,6 +152,14 @@ internal static class Sync
             .ThenBy(o => o.OrderId, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>
+    /// Less remains of the order than the market's minimum, or a fill left less than the dust size
+    /// (MM_MIN_REFERENCE_ORDER_SIZE) of it. An order placed that small on purpose (a thin ladder level) is not dust.
+    /// </summary>
+    public static bool IsDustRemainder(CycleContext ctx, LiveOrder order) =>
+        order.Remaining < ctx.Market.MinSize
+        || (order.Remaining < order.Size && order.Remaining < ctx.Config.EffectiveMinReferenceOrderSize());
+
     private static Slot Evaluate(CycleContext ctx, LiveOrder? order, TargetQuote? target, ImmutableArray<SuppressedReplace>.Builder suppressed)
     {
         if (order is null)
@@ -175,11 +184,22 @@ internal static class Sync
         }
 
         var cfg = ctx.Config;
+
+        // Refresh before expiry: an order about to expire is replaced now, so the side never goes empty when it
+        // expires (a short MM_ORDER_EXPIRY_SECONDS is then a dead-man switch). Not counted against the replace budget.
+        if (cfg.OrderRefreshBeforeExpirySeconds > 0 && order.Expiry is { } expiry
+            && expiry - ctx.Now <= TimeSpan.FromSeconds(cfg.OrderRefreshBeforeExpirySeconds))
+        {
+            return new Slot(order, target, SlotAction.Replace, SyncReasons.ExpiryRefresh, false);
+        }
+
         var sizeDiff = Math.Abs(order.Size - target.Size);
         var sizeTolerance = Math.Max(
             Reconciliation.SizeTolerance(ctx, target),
             Math.Max(Math.Abs(order.Size), Math.Abs(target.Size)) * 5m / Num.Bps);
-        if (order.Remaining < ctx.Market.MinSize || (sizeDiff > 0.000000001m && sizeDiff > sizeTolerance))
+        // A remainder below the dust size (MM_MIN_REFERENCE_ORDER_SIZE, docs/hostile-input.md) is no quote: a fill that
+        // left a few units of rounding on the order would otherwise keep the side "resting" with nothing to trade.
+        if (IsDustRemainder(ctx, order) || (sizeDiff > 0.000000001m && sizeDiff > sizeTolerance))
         {
             return new Slot(order, target, SlotAction.Replace, SyncReasons.SizeMismatch, true);
         }

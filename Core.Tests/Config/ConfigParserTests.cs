@@ -99,6 +99,8 @@ public class ConfigParserTests
         { LevelSizeMult, "0.5", c => c.LevelSizeMult, 0.5m },
         { DryRun, "T", c => c.DryRun, true },
         { ReadinessMissingQuoteTimeoutSeconds, "90", c => c.ReadinessMissingQuoteTimeoutSeconds, 90 },
+        { TargetBaseInventory, "2500.5", c => c.TargetBaseInventory!, 2500.5m },
+        { OrderRefreshBeforeExpirySeconds, "0", c => c.OrderRefreshBeforeExpirySeconds, 0 },
         { ProtectedOrderIdPrefixes, " keep:, ,manual: ", c => string.Join("|", c.ProtectedOrderIdPrefixes), "keep:|manual:" },
         { ExternalAnchorEnabled, "1", c => c.ExternalAnchor.Enabled, true },
         { ExternalAnchorBootstrapOnly, "false", c => c.ExternalAnchor.BootstrapOnly, false },
@@ -151,6 +153,8 @@ public class ConfigParserTests
         { LevelSizeMult, "0", "MM_LEVEL_SIZE_MULT must be > 0: got \"0\"" },
         { DryRun, "yes", "MM_DRY_RUN must be a bool (1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): got \"yes\"" },
         { ReadinessMissingQuoteTimeoutSeconds, "-9", "MM_READINESS_MISSING_QUOTE_TIMEOUT_SECONDS must be >= 0: got \"-9\"" },
+        { TargetBaseInventory, "-1", "MM_TARGET_BASE_INVENTORY must be >= 0: got \"-1\"" },
+        { OrderRefreshBeforeExpirySeconds, "-30", "MM_ORDER_REFRESH_BEFORE_EXPIRY_SECONDS must be >= 0: got \"-30\"" },
         { ProtectedOrderIdPrefixes, "test:,mm:", "MM_PROTECTED_ORDER_ID_PREFIXES must be a list of prefixes that do not match the bot's own order ids (mm:<market>:...), but \"mm:\" does: got \"test:,mm:\"" },
         { ExternalAnchorEnabled, "on", "MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_ENABLED must be a bool (1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): got \"on\"" },
         { ExternalAnchorBootstrapOnly, "TRue", "MM_USDCCNGN_SPOT_EXTERNAL_ANCHOR_BOOTSTRAP_ONLY must be a bool (1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False): got \"TRue\"" },
@@ -478,7 +482,24 @@ public class ConfigParserTests
     {
         Assert.Equal(
             VariableCatalog.All.Select(v => v.Name).Order(StringComparer.Ordinal),
-            ConfigParser.ToVariables(new BotConfig()).Keys);
+            ConfigParser.ToVariables(new BotConfig { TargetBaseInventory = 0m }).Keys);
+    }
+
+    [Fact]
+    public void An_unset_target_inventory_is_rendered_unset_and_parses_back_to_the_first_balance_default()
+    {
+        Assert.DoesNotContain(TargetBaseInventory, ConfigParser.ToVariables(new BotConfig()).Keys);
+        Assert.Null(Ok(new Dictionary<string, string>(ConfigParser.ToVariables(new BotConfig { SubaccountId = "1" }))).TargetBaseInventory);
+        Assert.Equal(0m, Ok(new Dictionary<string, string>(ConfigParser.ToVariables(new BotConfig { SubaccountId = "1", TargetBaseInventory = 0m }))).TargetBaseInventory);
+    }
+
+    [Fact]
+    public void Stale_data_halts_are_on_by_default_and_zero_turns_them_off()
+    {
+        var defaults = Ok(Env());
+        Assert.Equal((15, 30, 30), (defaults.StaleMarketDataTimeoutSeconds, defaults.StaleBalanceTimeoutSeconds, defaults.StaleAnchorTimeoutSeconds));
+        var off = Ok(Env((StaleMarketDataTimeoutSeconds, "0"), (StaleBalanceTimeoutSeconds, "0"), (StaleAnchorTimeoutSeconds, "0")));
+        Assert.Equal((0, 0, 0), (off.StaleMarketDataTimeoutSeconds, off.StaleBalanceTimeoutSeconds, off.StaleAnchorTimeoutSeconds));
     }
 
     [Fact]

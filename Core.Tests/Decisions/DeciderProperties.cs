@@ -129,7 +129,9 @@ public sealed class DeciderProperties
             var foreignNotional = foreign.Sum(o => o.Remaining * o.Price);
             var mult = Math.Max(1m, cfg.LevelSizeMult);
             var (effLong, effShort) = EffectiveLimits(cfg);
-            var inventory = balances.BaseTotal;
+            // Spot: limits apply to the deviation from the target inventory (configured, else the first balance seen).
+            var target = market.IsSpot ? cfg.TargetBaseInventory ?? c.State.Persisted.TargetBaseInventory ?? balances.BaseTotal : 0m;
+            var inventory = balances.BaseTotal - target;
             var ok = true;
             foreach (var side in new[] { Side.Buy, Side.Sell })
             {
@@ -301,6 +303,7 @@ public sealed class DeciderProperties
             var seen = new HashSet<long>();
             var maxSoFar = long.MinValue;
             var latest = snapshot.Now;
+            DateTimeOffset? pinned = null;
             for (var i = 0; i < moves.Length; i++)
             {
                 var d = Decider.Decide(snapshot, state, c.Config);
@@ -321,10 +324,27 @@ public sealed class DeciderProperties
                 }
 
                 // Time moves (backwards too, while the state file is kept). When the state file is lost the clock is the
-                // only memory: it must then be past every earlier decision (by at least a second).
+                // only memory: it must then be past every earlier decision (by at least a second), and it cannot go back
+                // before that point until a placement has stored a nonce base again (on a real restart the nonce floor
+                // from the exchange covers that window; this sequence stays in the running phase).
                 var lost = loseState[i];
                 latest = latest > snapshot.Now ? latest : snapshot.Now;
+                if (!d.Placements.IsEmpty)
+                {
+                    pinned = null;
+                }
+
                 var dt = lost ? (latest - snapshot.Now) + TimeSpan.FromMilliseconds(Math.Abs(clock[i]) + 1000) : TimeSpan.FromMilliseconds(clock[i]);
+                if (!lost && pinned is { } p0 && snapshot.Now + dt < p0)
+                {
+                    dt = p0 - snapshot.Now;
+                }
+
+                if (lost)
+                {
+                    pinned = snapshot.Now + dt;
+                }
+
                 state = lost ? d.NextState with { Persisted = new PersistedState() } : d.NextState;
                 var next = F.Applied(snapshot, d, dt);
                 snapshot = Moved(next, moves[i]);

@@ -18,7 +18,8 @@ internal static class F
     public static readonly MarketSpec Future = MarketSpec.For(FutureSymbol, 0.01m);
 
     /// <summary>Default strategy for examples: no skew so targets are easy to read (bid 1596, ask 1604 around 1600).</summary>
-    public static readonly BotConfig Config = new() { OwnerAddress = Us, InventorySkewBps = 0m };
+    // Inventory measured from zero (MM_TARGET_BASE_INVENTORY=0) unless a test says otherwise: the scenes give absolute balances.
+    public static readonly BotConfig Config = new() { OwnerAddress = Us, InventorySkewBps = 0m, TargetBaseInventory = 0m };
 
     public static BotConfig FutureConfig => Config with { MarketSymbol = FutureSymbol };
 

@@ -134,6 +134,7 @@ internal static class Generators
         from extDeviation in Dec(0, 1000, 0)
         from spreadMult in Dec(10, 30, 1)
         from sizeMult in Dec(1, 10, 1)
+        from target in Gen.Frequency((2, Gen.Constant((decimal?)null)), (1, Gen.Constant((decimal?)0m)), (1, Dec(0, 3000, 0).Select(x => (decimal?)x)))
         select new BotConfig
         {
             MarketSymbol = market.Symbol,
@@ -144,6 +145,7 @@ internal static class Generators
             InventorySkewBps = skew,
             MaxLongInventory = maxLong,
             MaxShortInventory = maxShort,
+            TargetBaseInventory = target,
             MaxNetInventory = maxNet,
             MaxNotionalPerSide = notional,
             MaxQuoteAgeSeconds = quoteAge,

@@ -195,15 +195,36 @@ public sealed class SyncTests
     [Fact]
     public void Readiness_reports_a_required_side_missing_too_long()
     {
+        // The ask has a target, but the live orders were not read this cycle, so nothing is placed for it.
+        var cfg = F.Config with { ReadinessMissingQuoteTimeoutSeconds = 30, StaleMarketDataTimeoutSeconds = 0 };
+        var bidOnlyLive = Scene.Default.WithLive(F.Own(Side.Buy, 1596m, nonce: 1000)) with { OrdersFresh = false };
+        var first = bidOnlyLive.Decide(cfg);
+        Assert.True(first.Readiness.Ready, first.Readiness.Reason);
+        Assert.Equal(F.T0, first.NextState.AskMissingSince);
+        var later = bidOnlyLive.At(F.T0.AddSeconds(31)).Decide(cfg, first.NextState);
+        Assert.Equal(Decider.RequiredAskMissing, later.Readiness.Reason);
+        var bidOnly = bidOnlyLive.At(F.T0.AddSeconds(31)).Decide(cfg with { OperatorMode = OperatorMode.BidOnly }, first.NextState);
+        Assert.True(bidOnly.Readiness.Ready, bidOnly.Readiness.Reason);
+    }
+
+    [Fact]
+    public void A_side_without_a_target_is_not_missing_for_readiness()
+    {
+        // No USDC to sell (missing_spot_asset_inventory) and, separately, a bid parked at the inventory cap: no target,
+        // so not "required ... missing too long" however long it lasts (the reference bot counts only sides with a target).
         var cfg = F.Config with { ReadinessMissingQuoteTimeoutSeconds = 30 };
         var noBase = Scene.Default with { Balances = new Balances(0m, 2_000_000m) };
         var first = noBase.WithLive(F.Own(Side.Buy, 1596m, nonce: 1000)).Decide(cfg);
-        Assert.True(first.Readiness.Ready, first.Readiness.Reason);
-        Assert.Equal(F.T0, first.NextState.AskMissingSince);
-        var later = noBase.WithLive(F.Own(Side.Buy, 1596m, nonce: 1000)).At(F.T0.AddSeconds(31)).Decide(cfg, first.NextState);
-        Assert.Equal(Decider.RequiredAskMissing, later.Readiness.Reason);
-        var bidOnly = noBase.WithLive(F.Own(Side.Buy, 1596m, nonce: 1000)).At(F.T0.AddSeconds(31)).Decide(cfg with { OperatorMode = OperatorMode.BidOnly }, first.NextState);
-        Assert.True(bidOnly.Readiness.Ready, bidOnly.Readiness.Reason);
+        Assert.Null(first.NextState.AskMissingSince);
+        var later = noBase.WithLive(F.Own(Side.Buy, 1596m, nonce: 1000)).At(F.T0.AddSeconds(300)).Decide(cfg, first.NextState);
+        Assert.Contains(later.Suppressions, s => s.Side == Side.Sell && s.Reason == SuppressionReasons.MissingSpotAssetInventory);
+        Assert.True(later.Readiness.Ready, later.Readiness.Reason);
+
+        var atCap = Scene.Default with { Balances = new Balances(1000m, 2_000_000m) };
+        var capped = atCap.WithLive(F.Own(Side.Sell, 1604m, nonce: 1001)).Decide(cfg);
+        Assert.Contains(capped.Suppressions, s => s.Side == Side.Buy && s.Reason == SuppressionReasons.MaxLongInventory);
+        var cappedLater = atCap.WithLive(F.Own(Side.Sell, 1604m, nonce: 1001)).At(F.T0.AddSeconds(300)).Decide(cfg, capped.NextState);
+        Assert.True(cappedLater.Readiness.Ready, cappedLater.Readiness.Reason);
     }
     [Fact]
     public void A_kept_ladder_order_never_ends_up_out_of_rank_so_the_next_cycle_is_quiet()

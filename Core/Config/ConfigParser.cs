@@ -74,6 +74,7 @@ public static class ConfigParser
             [InventorySkewBps] = D(config.InventorySkewBps),
             [MaxLongInventory] = D(config.MaxLongInventory),
             [MaxShortInventory] = D(config.MaxShortInventory),
+            [OrderRefreshBeforeExpirySeconds] = I(config.OrderRefreshBeforeExpirySeconds),
             [MaxNotionalPerSide] = D(config.MaxNotionalPerSide),
             [MaxNetInventory] = D(config.MaxNetInventory),
             [MaxQuoteAgeSeconds] = I(config.MaxQuoteAgeSeconds),
@@ -104,6 +105,10 @@ public static class ConfigParser
             [ExternalAnchorSpreadMultiplier] = D(ext.SpreadMultiplier),
             [ExternalAnchorSizeMultiplier] = D(ext.SizeMultiplier),
         };
+        if (config.TargetBaseInventory is { } target)
+        {
+            vars[TargetBaseInventory] = D(target);
+        }
         // Blank means the default (MM_ORDER_SIZE / 100), so a replay --set of MM_ORDER_SIZE moves it too.
         vars[MinReferenceOrderSize] = config.MinReferenceOrderSize is { } minReference ? D(minReference) : "";
 
@@ -159,6 +164,14 @@ public static class ConfigParser
                 MaxShortInventory,
                 $"<= {MaxLongInventory} ({maxLong.ToString(CultureInfo.InvariantCulture)})",
                 maxShort);
+        }
+
+        decimal? target = null;
+        if (reader.IsSet(TargetBaseInventory))
+        {
+            var value = reader.Decimal(TargetBaseInventory, 0m);
+            reader.Check(value >= 0, TargetBaseInventory, ">= 0", value);
+            target = value;
         }
 
         var maxNotional = NonNegativeDecimal(reader, MaxNotionalPerSide, d.MaxNotionalPerSide);
@@ -223,6 +236,7 @@ public static class ConfigParser
 
         var dryRun = reader.Bool(DryRun, d.DryRun);
         var readinessTimeout = NonNegativeInt(reader, ReadinessMissingQuoteTimeoutSeconds, d.ReadinessMissingQuoteTimeoutSeconds);
+        var refreshBeforeExpiry = NonNegativeInt(reader, OrderRefreshBeforeExpirySeconds, d.OrderRefreshBeforeExpirySeconds);
         var prefixes = ReadPrefixes(reader);
         var external = ReadExternalAnchor(reader, market);
 
@@ -238,6 +252,7 @@ public static class ConfigParser
             InventorySkewBps = skew,
             MaxLongInventory = maxLong,
             MaxShortInventory = maxShort,
+            TargetBaseInventory = target,
             MaxNotionalPerSide = maxNotional,
             MaxNetInventory = maxNet,
             MaxQuoteAgeSeconds = maxQuoteAge,
@@ -259,6 +274,7 @@ public static class ConfigParser
             LevelSizeMult = levelMult,
             DryRun = dryRun,
             ReadinessMissingQuoteTimeoutSeconds = readinessTimeout,
+            OrderRefreshBeforeExpirySeconds = refreshBeforeExpiry,
             ProtectedOrderIdPrefixes = prefixes,
             ExternalAnchor = external,
             MaxBookDeviationBps = maxBookDeviation,

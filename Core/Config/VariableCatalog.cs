@@ -23,6 +23,8 @@ public static class VariableCatalog
     public const string InventorySkewBps = "MM_INVENTORY_SKEW_BPS";
     public const string MaxLongInventory = "MM_MAX_LONG_INVENTORY";
     public const string MaxShortInventory = "MM_MAX_SHORT_INVENTORY";
+    public const string TargetBaseInventory = "MM_TARGET_BASE_INVENTORY";
+    public const string OrderRefreshBeforeExpirySeconds = "MM_ORDER_REFRESH_BEFORE_EXPIRY_SECONDS";
     public const string MaxNotionalPerSide = "MM_MAX_NOTIONAL_PER_SIDE";
     public const string MaxNetInventory = "MM_MAX_NET_INVENTORY";
     public const string MaxQuoteAgeSeconds = "MM_MAX_QUOTE_AGE_SECONDS";
@@ -74,17 +76,18 @@ public static class VariableCatalog
         new(LevelSpreadStepBps, "0", "extra spread per further level in bps (>= 0; > 0 when levels > 1)", Market),
         new(LevelSizeMult, "1", "size multiplier from one level to the next (> 0)", Market),
         new(AnchorSourceType, "none", "anchor for non-spot markets: none, fixed, http or oracle_carry", Market),
-        new(MaxLongInventory, "1000", "maximum long base inventory; a bid that would exceed it is dropped", Risk),
-        new(MaxShortInventory, "-1000", "maximum short base inventory (<= MM_MAX_LONG_INVENTORY)", Risk),
+        new(TargetBaseInventory, "(spot: base balance at the first cycle, kept in the state file)", "spot: the USDC balance the inventory limits and skew are measured from; futures measure from a zero position", Risk),
+        new(MaxLongInventory, "1000", "maximum long inventory (spot: base balance above MM_TARGET_BASE_INVENTORY; futures: position); a bid that would exceed it is dropped, beyond it the bot halts", Risk),
+        new(MaxShortInventory, "-1000", "maximum short inventory, same measure (<= MM_MAX_LONG_INVENTORY); an ask that would exceed it is dropped, beyond it the bot halts", Risk),
         new(MaxNetInventory, "0", "tighter symmetric inventory limit, 0 = off (>= 0)", Risk),
         new(MaxNotionalPerSide, "0", "maximum quote notional per side, 0 = off (>= 0)", Risk),
         new(MaxQuoteAgeSeconds, "0", "halt when quotes are older than this, 0 = off (>= 0)", Risk),
         new(MaxAnchorDeviationBps, "0", "halt when the local reference deviates more from the anchor, 0 = off (>= 0)", Risk),
         new(MaxBookDeviationBps, "2000", "sanity band: a book or trade price further than this in bps from the anchor or last reference is not a reference, 0 = off (>= 0; docs/hostile-input.md)", Risk),
         new(MinReferenceOrderSize, "(MM_ORDER_SIZE / 100)", "smallest remaining size of another participant's order that counts for the book mid (>= 0)", Risk),
-        new(StaleMarketDataTimeoutSeconds, "0", "halt when book/trades/live orders are older than this, 0 = off (>= 0)", Risk),
-        new(StaleBalanceTimeoutSeconds, "0", "halt when balances are older than this, 0 = off (>= 0)", Risk),
-        new(StaleAnchorTimeoutSeconds, "0", "halt when the anchor is older than this, 0 = off (>= 0)", Risk),
+        new(StaleMarketDataTimeoutSeconds, "15", "halt when book/trades/live orders are older than this, 0 = off (>= 0)", Risk),
+        new(StaleBalanceTimeoutSeconds, "30", "halt when balances are older than this, 0 = off (>= 0)", Risk),
+        new(StaleAnchorTimeoutSeconds, "30", "halt when the anchor (when one is configured) is older than this, 0 = off (>= 0)", Risk),
         new(MinBaseBalance, "0", "halt when available base balance is below this (>= 0)", Risk),
         new(MinQuoteBalance, "0", "halt when available quote balance is below this (>= 0)", Risk),
         new(ReadinessMissingQuoteTimeoutSeconds, "0", "not ready when a required side is missing longer than this, 0 = off (>= 0)", Risk),
@@ -93,6 +96,7 @@ public static class VariableCatalog
         new(MinPriceMoveBeforeReplaceBps, "0", "do not replace for a drift smaller than this in bps (>= 0)", Churn),
         new(MaxCancelsPerMinute, "30", "replace-driven cancels allowed per sliding minute, 0 = unlimited (>= 0)", Churn),
         new(AdoptSizeTolerance, "0.000001", "absolute size difference tolerated when adopting a resting order (>= 0)", Churn),
+        new(OrderRefreshBeforeExpirySeconds, "30, or a quarter of MM_ORDER_EXPIRY_SECONDS when shorter", "replace a resting order this close to its expiry (cancel category expiry_refresh, not rate-limited), 0 = off (>= 0, < MM_ORDER_EXPIRY_SECONDS)", Churn),
         new(ProtectedOrderIdPrefixes, "validation:,test:", "comma-separated order id prefixes the bot never cancels", Churn),
         new(OperatorMode, "normal", "normal, bid-only, ask-only, pause or dry-run-health", Operator),
         new(DryRun, "false", "decide and log everything but send no order or cancel", Operator),

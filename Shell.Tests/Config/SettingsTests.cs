@@ -459,6 +459,22 @@ public class SettingsTests
     }
 
     [Fact]
+    public void Refresh_before_expiry_defaults_to_30_s_or_a_quarter_of_a_shorter_expiry_and_must_be_below_the_expiry()
+    {
+        Assert.Equal(30, Ok(Minimal()).Bot.OrderRefreshBeforeExpirySeconds);
+        var shortExpiry = Minimal();
+        shortExpiry[V.OrderExpirySeconds] = "30";
+        Assert.Equal(7, Ok(shortExpiry).Bot.OrderRefreshBeforeExpirySeconds);
+        var tooLong = Minimal();
+        tooLong[V.OrderExpirySeconds] = "120";
+        tooLong[VariableCatalog.OrderRefreshBeforeExpirySeconds] = "120";
+        var error = Assert.Single(Errors(tooLong));
+        Assert.Equal("MM_ORDER_REFRESH_BEFORE_EXPIRY_SECONDS must be < MM_ORDER_EXPIRY_SECONDS (120): got \"120\"", error.Message);
+        tooLong[VariableCatalog.OrderRefreshBeforeExpirySeconds] = "90";
+        Assert.Equal(90, Ok(tooLong).Bot.OrderRefreshBeforeExpirySeconds);
+    }
+
+    [Fact]
     public void Describe_covers_every_variable_once()
     {
         var lines = Ok(Minimal()).Describe();

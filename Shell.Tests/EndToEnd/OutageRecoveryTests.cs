@@ -1,4 +1,5 @@
 using MarketMaker.PaperExchange.Faults;
+using MarketMaker.Shell.Adapters;
 using MarketMaker.Shell.Tests.Infrastructure;
 
 namespace MarketMaker.Shell.Tests.EndToEnd;
@@ -23,7 +24,14 @@ public static class Outage
             await stack.Exchange.Faults.SetAsync(rule);
         }
 
-        await bot.WaitForAsync(() => bot.Handle.Readiness.Current is { Ready: false } r && r.Reason == expectedHalt, $"halt \"{expectedHalt}\" during the outage", Length);
+        // With the database down the instance lock's session is gone too: /readyz then says "instance lock lost" (the
+        // instance stops placing, docs/instances.md) while the decision halts on the stale input.
+        await bot.WaitForAsync(
+            () => bot.Handle.Readiness.Current is { Ready: false } r
+                && (r.Reason == expectedHalt || r.Reason == InstanceStatus.LockLost)
+                && bot.Handle.History.Any(o => o.Decision.Halt?.Reason == expectedHalt),
+            $"halt \"{expectedHalt}\" during the outage",
+            Length);
         var remaining = Length - (DateTime.UtcNow - started);
         if (remaining > TimeSpan.Zero)
         {

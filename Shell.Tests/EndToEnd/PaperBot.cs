@@ -171,7 +171,9 @@ public sealed class RunningBot : IAsyncDisposable
             await Task.Delay(150);
         }
 
-        throw new Xunit.Sdk.XunitException($"timed out waiting for {what}\nstdout:\n{Tail(Stdout)}\nstderr:\n{Stderr}");
+        var last = Handle.History.LastOrDefault();
+        var seen = $"readiness {Handle.Readiness.Current.Ready}/{Handle.Readiness.Current.Reason}; last decision halt {last?.Decision.Halt?.Reason ?? "none"} ({last?.Decision.Halt?.Detail}), skipped {last?.Decision.SyncSkipped ?? "-"}, source errors [{string.Join("; ", last?.SourceErrors ?? [])}]";
+        throw new Xunit.Sdk.XunitException($"timed out waiting for {what}\n{seen}\nstdout:\n{Tail(Stdout.Replace("DEBUG mm-bot: cycle timing", "", StringComparison.Ordinal))}\nstderr:\n{Stderr}");
     }
 
     public Task WaitForAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>

@@ -30,6 +30,7 @@ public sealed class StateFileTests : IDisposable
             ["USDC"] = 1234.567890123456789012345678m,
             ["cNGN"] = -0.000000000000000001m,
         }),
+        TargetBaseInventory = 100000.000001m,
     };
 
     [Fact]
@@ -41,6 +42,7 @@ public sealed class StateFileTests : IDisposable
         var loaded = StateFile.Load(path);
         Assert.True(state.SameAs(loaded));
         Assert.Equal(1234.567890123456789012345678m, loaded.LastInventorySnapshot["USDC"]);
+        Assert.Equal(100000.000001m, loaded.TargetBaseInventory);
     }
 
     [Fact]
@@ -55,6 +57,7 @@ public sealed class StateFileTests : IDisposable
             {
                 "next_nonce_base", "last_nonce_by_side", "last_submitted_bid_order_id", "last_submitted_ask_order_id",
                 "last_adopted_bid_order_id", "last_adopted_ask_order_id", "last_halt_reason", "last_inventory_snapshot",
+                "target_base_inventory",
             },
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(3_481_234_567_890_124, root.GetProperty("next_nonce_base").GetInt64());

@@ -22,8 +22,19 @@ internal static class ActiveOrderRows
         WireDecimal.TryParse(text, out var value) ? value : throw Malformed(source, column, orderId, $"not a plain decimal: \"{text}\"");
 
     /// <summary>A live row (status <c>active</c> or <c>matching</c>): Size = desired, Remaining = desired − filled.</summary>
-    public static LiveOrder Live(string source, MarketSpec market, string orderId, string nonce, Side engineSide, decimal price, decimal desired, decimal filled, string status, DateTimeOffset createdAt)
+    public static LiveOrder Live(string source, MarketSpec market, string orderId, string nonce, Side engineSide, decimal price, decimal desired, decimal filled, string status, DateTimeOffset createdAt, decimal? expiryUnix = null)
     {
+        DateTimeOffset? expiry = null;
+        if (expiryUnix is { } e)
+        {
+            if (e <= 0m || e > 253_402_300_799m)
+            {
+                throw Malformed(source, "expiry", orderId, $"expiry {WireDecimal.Format(e)} is not a unix time in seconds");
+            }
+
+            expiry = DateTimeOffset.FromUnixTimeSeconds((long)decimal.Truncate(e));
+        }
+
         if (filled < 0m || filled > desired)
         {
             throw Malformed(source, "filled_amount", orderId, $"filled {WireDecimal.Format(filled)} is outside 0..desired {WireDecimal.Format(desired)}");
@@ -31,7 +42,7 @@ internal static class ActiveOrderRows
 
         var original = ToTrader(source, market, engineSide, price, desired, orderId);
         var remaining = ToTrader(source, market, engineSide, price, desired - filled, orderId);
-        return new LiveOrder(orderId, nonce, original.Side, original.Price, original.Size, remaining.Size, status == "matching", createdAt);
+        return new LiveOrder(orderId, nonce, original.Side, original.Price, original.Size, remaining.Size, status == "matching", createdAt) { Expiry = expiry };
     }
 
     /// <summary>How a row ended, or null while it is still live (<c>active</c> or <c>matching</c>).</summary>

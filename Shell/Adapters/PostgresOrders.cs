@@ -23,7 +23,7 @@ public sealed class PostgresOrders : IAsyncDisposable
     public const string Source = "postgres";
 
     private const string LiveOrdersSql = """
-        SELECT order_id, nonce::text, side, limit_price, desired_amount, filled_amount, status, created_at
+        SELECT order_id, nonce::text, side, limit_price, desired_amount, filled_amount, status, created_at, expiry::text
         FROM active_orders
         WHERE owner_address = lower(@owner)
           AND subaccount_id = @subaccount::numeric
@@ -122,7 +122,8 @@ public sealed class PostgresOrders : IAsyncDisposable
                 var filled = Decimal(reader, 5, "filled_amount", orderId);
                 var status = Text(reader, 6, "status", orderId);
                 var createdAt = reader.GetFieldValue<DateTimeOffset>(7);
-                orders.Add(ActiveOrderRows.Live(Source, market, orderId, nonce, side, price, desired, filled, status, createdAt));
+                var expiry = Decimal(reader, 8, "expiry", orderId);
+                orders.Add(ActiveOrderRows.Live(Source, market, orderId, nonce, side, price, desired, filled, status, createdAt, expiry));
             }
 
             return orders.ToImmutable();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using MarketMaker.Core;
 using MarketMaker.Shell.Cycle;
 using MarketMaker.Shell.Observability;
@@ -55,10 +56,22 @@ public sealed class BotObserver : ICycleObserver, IDecisionFailureObserver
 
     public void OnCycle(CycleOutcome outcome)
     {
+        // A standby's dry-run actions were never sent: they are not counted as placements, cancels or fills.
+        var counted = outcome.Standby
+            ? outcome.Decision with
+            {
+                Cancels = [],
+                Placements = [],
+                Fills = [],
+                Metrics = outcome.Decision.Metrics with { Placements = 0, CancelsByCategory = ImmutableSortedDictionary<string, int>.Empty, QuoteRefresh = false, SuppressedReplaces = 0 },
+            }
+            : outcome.Decision;
+
         // A dependency that did not answer this cycle makes the bot not ready at once (the halt waits for its timeout).
         var readiness = DependencyReadiness.Effective(outcome);
-        var decision = readiness == outcome.Decision.Readiness ? outcome.Decision : outcome.Decision with { Readiness = readiness };
+        var decision = readiness == counted.Readiness ? counted : counted with { Readiness = readiness };
         _metrics.Update(outcome.Snapshot, decision, _config);
+        _metrics.SetStandby(outcome.Standby);
         var errors = outcome.SourceErrors.Length
             + outcome.Cancels.Count(c => !c.Outcome.Ok)
             + outcome.Placements.Count(p => !p.Outcome.Ok)

@@ -247,6 +247,9 @@ public static class BotProcess
 
             await using (wiring)
             {
+                // Which protections are off, said once at start (docs/safety.md).
+                var stale = s.Bot.StaleMarketDataTimeoutSeconds == 0 || s.Bot.StaleBalanceTimeoutSeconds == 0;
+                log.Log(stale ? LogLevel.Warning : LogLevel.Information, "protections {Protections}", Protections.Line(s, wiring.Ports.Instance is not null));
                 var observer = new BotObserver(handle.Metrics, handle.Readiness, s.Bot, log, s.SoakLogIntervalSeconds, StartedAt);
                 handle.Observer = observer;
                 var runner = new CycleRunner(s.Bot, market.Spec, wiring.Ports, wiring.Timeouts, time, log, new CallbackObserver(observer, handle));

@@ -86,8 +86,10 @@ public sealed class BotWiring : IAsyncDisposable
         var owned = new List<IAsyncDisposable>();
 
         ILiveOrderSource liveOrders;
+        IInstanceGate? instance = null;
         if (overrides?.LiveOrders is { } make)
         {
+            // The paper command without a database: one bot in the exchange's own process, no lock (docs/instances.md).
             liveOrders = make(market);
         }
         else
@@ -95,6 +97,9 @@ public sealed class BotWiring : IAsyncDisposable
             var pg = PostgresOrders.Create(s.Database.ConnectionString, s.DbTimeout);
             owned.Add(pg);
             liveOrders = new PostgresLiveOrders(pg, market.Spec, new OrderScope(s.OwnerAddress, s.SubaccountId, market.AssetAddress, market.SubId));
+            var gate = new PostgresInstanceLock(s.Database.ConnectionString, PostgresInstanceLock.KeyFor(s.OwnerAddress, s.SubaccountId, market.Spec.Symbol), s.DbTimeout);
+            owned.Add(gate);
+            instance = gate;
         }
 
         var rpc = new JsonRpcClient(http, new Uri(s.RpcUrl), "rpc", s.RpcTimeout);
@@ -139,7 +144,8 @@ public sealed class BotWiring : IAsyncDisposable
             gateway,
             new StateFileStore(s.StateFile),
             new KillSwitchFile(s.KillSwitchFile),
-            recorder);
+            recorder,
+            instance);
         var wiring = new BotWiring(ports, timeouts);
         wiring._owned.AddRange(owned);
         if (recorder is not null)

@@ -45,7 +45,7 @@ public sealed class PaperStoreLiveOrders(IExchangeStore store, MarketInfo market
             live.Add(ActiveOrderRows.Live(
                 Source, market.Spec, row.OrderId, row.Nonce, ActiveOrderRows.EngineSide(Source, row.OrderId, row.Side),
                 Number(row, "limit_price", row.LimitPrice), Number(row, "desired_amount", row.DesiredAmount), Number(row, "filled_amount", row.FilledAmount),
-                row.Status, row.CreatedAt));
+                row.Status, row.CreatedAt, row.Expiry));
         }
 
         return live.ToImmutable();

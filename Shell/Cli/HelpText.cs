@@ -47,6 +47,9 @@ public static class HelpText
         sb.AppendLine("Quotes one market. All configuration comes from environment variables; a blank value means the default.");
         sb.AppendLine("Bools accept 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False. Numbers use '.' as decimal point.");
         sb.AppendLine("Secret values (keys, database URL, API key) are never printed.");
+        sb.AppendLine("Stale-data halts are on by default; a timeout of 0 turns that check off. The start-up line \"protections\"");
+        sb.AppendLine("lists which protections are on and which are off. Spot inventory limits and skew are measured from");
+        sb.AppendLine("MM_TARGET_BASE_INVENTORY; one instance per owner+subaccount+market quotes, others stand by (PostgreSQL lock).");
         var all = VariableCatalog.All.Concat(ShellVariables.All).ToList();
         var width = all.Max(v => v.Name.Length);
         var groups = all.GroupBy(v => v.Group).OrderBy(g => GroupRank(g.Key));

@@ -167,6 +167,21 @@ public sealed record Settings
             expiry = DefaultOrderExpirySeconds;
         }
 
+        // Refresh before expiry (docs/dead-man-switch.md): unset, it is 30 s or a quarter of the expiry when that is
+        // shorter; set, it must leave the order some life (< the expiry), or every order would be replaced at once.
+        if (!r.IsSet(VariableCatalog.OrderRefreshBeforeExpirySeconds))
+        {
+            bot = bot with { OrderRefreshBeforeExpirySeconds = Math.Min(bot.OrderRefreshBeforeExpirySeconds, expiry / 4) };
+        }
+        else if (!r.HasFailed(VariableCatalog.OrderRefreshBeforeExpirySeconds))
+        {
+            r.Check(
+                bot.OrderRefreshBeforeExpirySeconds < expiry,
+                VariableCatalog.OrderRefreshBeforeExpirySeconds,
+                $"< {V.OrderExpirySeconds} ({expiry.ToString(CultureInfo.InvariantCulture)})",
+                bot.OrderRefreshBeforeExpirySeconds);
+        }
+
         var stateFile = r.Text(V.StateFile, ".mm-bot-state.json");
         var metrics = ReadMetricsEndpoint(r);
         var logLevel = r.Choice(V.LogLevel, "INFO", ["DEBUG", "INFO", "WARN", "ERROR"], upperCase: true) switch
@@ -291,6 +306,11 @@ public sealed record Settings
             {
                 lines.Add($"{name} = {value}");
             }
+        }
+
+        if (Bot.TargetBaseInventory is null)
+        {
+            lines.Add($"{VariableCatalog.TargetBaseInventory} = (spot: the base balance at the first cycle, kept in the state file)");
         }
 
         return lines;

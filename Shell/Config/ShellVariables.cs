@@ -71,7 +71,7 @@ public static class ShellVariables
     [
         new(ApiBaseUrl, "(required)", "markets-service base URL (trailing / trimmed)", Connections),
         new(RpcUrl, "(required)", "JSON-RPC URL for balances and oracles", Connections),
-        new(DatabaseUrl, "(required; falls back to DATABASE_URL)", "PostgreSQL URL or Npgsql connection string of the markets-service database", Connections, Secret: true),
+        new(DatabaseUrl, "(required; falls back to DATABASE_URL)", "PostgreSQL URL or Npgsql connection string of the markets-service database (live orders; also holds the one-active-instance advisory lock)", Connections, Secret: true),
         new(DatabaseUrlFallback, "(none)", "used when MM_DATABASE_URL is unset", Connections, Secret: true),
         new(ChainId, "8453", "chain id for EIP-712 signing (> 0)", Connections),
         new(HttpTimeoutMs, "5000", "timeout of one markets-service or anchor HTTP request in ms (> 0)", Connections),
@@ -82,7 +82,7 @@ public static class ShellVariables
         new(SignerAddress, "(derived from the signer key)", "signer address; must match the signer key", Identity),
         new(RecipientId, "(= MM_SUBACCOUNT_ID)", "subaccount receiving fills (decimal integer)", Identity),
         new(WorstFee, "0", "worst fee per order (decimal integer, 1e18 scale)", Identity),
-        new(OrderExpirySeconds, "3600", "order expiry in seconds; <= 0 means 3600", Identity),
+        new(OrderExpirySeconds, "3600", "order expiry in seconds; <= 0 means 3600; a short one (e.g. 120) with refresh before expiry is a dead-man switch", Identity),
         new(MatchingRepoPath, "../execution-contracts", "repo holding deployments/<chain>/matching.json", Identity),
         new(RiskCoreRepoPath, "../risk-core", "repo holding deployments/<chain>/core.json", Identity),
         new(MatchingAddress, "(deployment file or built-in for 8453/84532)", "Matching contract address override", Identity),

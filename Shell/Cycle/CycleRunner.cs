@@ -23,7 +23,8 @@ public sealed record CyclePorts(
     IOrderGateway Gateway,
     IStateStore State,
     IKillSwitch KillSwitch,
-    ICycleRecorder? Recorder = null);
+    ICycleRecorder? Recorder = null,
+    MarketMaker.Shell.Adapters.IInstanceGate? Instance = null);
 
 /// <summary>What the apply step did with a decision.</summary>
 public sealed record CycleOutcome(
@@ -35,7 +36,12 @@ public sealed record CycleOutcome(
     string? PersistError,
     int AnchorFetchFailures,
     int ExternalAnchorFetches,
-    int ExternalAnchorFetchFailures);
+    int ExternalAnchorFetchFailures,
+    MarketMaker.Shell.Adapters.InstanceStatus? Instance = null)
+{
+    /// <summary>True while another instance is active (or the lock was lost): this one sends nothing.</summary>
+    public bool Standby => Instance is { IsActive: false };
+}
 
 /// <summary>Receives every cycle's outcome (metrics, readiness, soak lines).</summary>
 public interface ICycleObserver
@@ -113,8 +119,11 @@ public sealed class CycleRunner
         var externalTask = wantExternal
             ? Fetch("external_anchor", _external, _ports.ExternalAnchor!.FetchAsync, _timeouts.Anchor, errors, ct)
             : Task.FromResult(_external with { FreshThisCycle = false });
+        var instanceTask = _ports.Instance is { } gate ? gate.CheckAsync(ct) : Task.FromResult(MarketMaker.Shell.Adapters.InstanceStatus.Active);
         var killSwitch = _ports.KillSwitch.IsPresent();
-        await Task.WhenAll(marketTask, ordersTask, balancesTask, anchorTask, externalTask);
+        await Task.WhenAll(marketTask, ordersTask, balancesTask, anchorTask, externalTask, instanceTask);
+        var instance = await instanceTask;
+        NoteInstance(instance);
         _marketData = await marketTask;
         _orders = await ordersTask;
         _balances = await balancesTask;
@@ -131,21 +140,28 @@ public sealed class CycleRunner
 
         // 2. Decide.
         var gathered = _time.GetTimestamp();
+        // A standby (docs/instances.md) decides in dry run and persists nothing: it sends nothing.
         var before = State;
+        var config = instance.IsActive ? _config : _config with { DryRun = true };
         Decision decision;
         try
         {
-            decision = DecideFunction(snapshot, before, _config);
+            decision = DecideFunction(snapshot, before, config);
         }
         catch (Exception ex)
         {
-            await DecisionFailed.HaltAsync(snapshot, _config, _ports.Gateway, _observer, _log, ex, ct);
+            // A standby sends nothing, not even the cancels of a failed decision (the active instance owns the quotes).
+            if (instance.IsActive)
+            {
+                await DecisionFailed.HaltAsync(snapshot, _config, _ports.Gateway, _observer, _log, ex, ct);
+            }
+
             throw new DecisionFailedException(ex);
         }
 
         // 3. Persist before anything with a new nonce is sent.
         string? persistError = null;
-        if (decision.PersistRequired)
+        if (decision.PersistRequired && instance.IsActive)
         {
             try
             {
@@ -174,11 +190,15 @@ public sealed class CycleRunner
         }
 
         // 5. Record, then carry the state forward.
-        _ports.Recorder?.Record(snapshot, before, _config, decision);
+        _ports.Recorder?.Record(snapshot, before, config, decision);
         // Settle: the next state holds what the exchange was sent and answered, not what was intended.
         State = Settlement.Settle(before, decision, Outcomes(cancelOutcomes, placeOutcomes));
         LastDecision = decision;
-        LogDecision(decision);
+        if (instance.IsActive)
+        {
+            LogDecision(decision);
+        }
+
         if (_log.IsEnabled(LogLevel.Debug))
         {
             var end = _time.GetTimestamp();
@@ -195,14 +215,15 @@ public sealed class CycleRunner
 
         var outcomeRecord = new CycleOutcome(
             snapshot,
-            decision,
+            instance.IsActive ? decision : decision with { Readiness = new Readiness(false, instance.Reason) },
             cancelOutcomes,
             placeOutcomes,
             [.. errors],
             persistError,
             _ports.Anchor is not null && !_anchor.FreshThisCycle ? 1 : 0,
             wantExternal ? 1 : 0,
-            wantExternal && !_external.FreshThisCycle ? 1 : 0);
+            wantExternal && !_external.FreshThisCycle ? 1 : 0,
+            _ports.Instance is null ? null : instance);
         _observer?.OnCycle(outcomeRecord);
         return outcomeRecord;
     }
@@ -287,6 +308,8 @@ public sealed class CycleRunner
 
             return (placement, await Guard(c => _ports.Gateway.PlaceAsync(placement, c), _timeouts.Actions, ct));
         }));
+
+        // Logged in order once all have answered (the dependency log is not shared between threads).
         foreach (var (placement, outcome) in outcomes.Where(o => !o.Item2.Withheld))
         {
             if (outcome.Ok)
@@ -400,4 +423,38 @@ public sealed class CycleRunner
     }
 
     private string? LastHaltLogged { get; set; }
+
+    private MarketMaker.Shell.Adapters.InstanceStatus? _instance;
+
+    /// <summary>
+    /// Logs role changes. A standby that becomes active starts over from the state file in the startup phase, so this
+    /// cycle reconciles and adopts the quotes the previous active instance left resting.
+    /// </summary>
+    private void NoteInstance(MarketMaker.Shell.Adapters.InstanceStatus instance)
+    {
+        var previous = _instance;
+        if (previous == instance)
+        {
+            return;
+        }
+
+        if (instance.IsActive && previous is not null)
+        {
+            State = BotState.Fresh(_ports.State.Load());
+        }
+
+        _instance = instance;
+        if (instance.IsActive)
+        {
+
+            if (_ports.Instance is { } gate)
+            {
+                _log.LogInformation("instance lock acquired ({Lock}): active{Then}", gate.Describe, previous is null ? "" : "; reconciling the resting orders");
+            }
+        }
+        else
+        {
+            _log.LogWarning("{Reason}: standing by, deciding in dry run and sending nothing", instance.Reason);
+        }
+    }
 }

@@ -257,6 +257,9 @@ internal static class Scenarios
                 throw new ScenarioFailedException($"the bot computes no bid and ask targets (halt: {first.Decision.Halt?.Reason ?? "none"}, reference: {first.Decision.ReferencePrice?.ToString(CultureInfo.InvariantCulture) ?? "none"}); it cannot be tested here");
             }
 
+            // The startup decision over an empty account also places the targets (issue 17); those are not seeds: remove them.
+            await h.EnsureCleanMarketAsync(ct);
+
             // One bid exactly at the target (adoptable), a second bid 1.1 % under the mid (a duplicate on the side) and an
             // ask 1 % over the mid (too far from the target at the default thresholds).
             var reference = (bid.Price + ask.Price) / 2m;

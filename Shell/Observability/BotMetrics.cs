@@ -114,6 +114,7 @@ public sealed class BotMetrics
         ("mm_bot_cancel_replace_ratio", "replace-driven cancels per placement since start"),
         ("mm_bot_live_quoted_spread_bps", "(ask - bid) / reference of the targets in bps, 0 when one side is missing"),
         ("mm_bot_ready", "1 when ready"),
+        ("mm_bot_standby", "1 while another instance holds the instance lock (or it was lost): this one sends nothing"),
     ];
 
     public static readonly ImmutableArray<(string Name, string Help)> CounterNames =
@@ -257,6 +258,9 @@ public sealed class BotMetrics
             }
         }
     }
+
+    /// <summary>Whether this instance is a standby (docs/instances.md).</summary>
+    public void SetStandby(bool standby) => Set("mm_bot_standby", standby);
 
     /// <summary>An implausible input seen for the first time.</summary>
     public void RecordInputAnomaly(string kind) => inputAnomalies.WithLabels(kind).Inc();

@@ -203,8 +203,26 @@ internal static class FastSnapshotJson
         var remaining = Decimal(ref reader, "remaining"u8);
         var matching = Boolean(ref reader, "matching"u8);
         var createdAt = Time(ref reader, "created_at"u8);
+        var order = new LiveOrder(orderId, nonce, side, price, size, remaining, matching, createdAt);
+        if (!reader.Read())
+        {
+            throw new JsonException("fast path: expected the end of the object");
+        }
+
+        // "expiry" (null or a time) was added after the first recordings; those end the object here.
+        if (reader.TokenType == JsonTokenType.EndObject)
+        {
+            return order;
+        }
+
+        if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped || !reader.ValueSpan.SequenceEqual("expiry"u8) || !reader.Read())
+        {
+            throw new JsonException("fast path: not the recorder's property order");
+        }
+
+        var expiry = reader.TokenType == JsonTokenType.Null ? (DateTimeOffset?)null : TimeValue(ref reader);
         End(ref reader);
-        return new LiveOrder(orderId, nonce, side, price, size, remaining, matching, createdAt);
+        return order with { Expiry = expiry };
     }
 
     /// <summary>

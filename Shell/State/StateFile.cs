@@ -38,6 +38,7 @@ public static class StateFile
     public const string LastAdoptedAskOrderId = "last_adopted_ask_order_id";
     public const string LastHaltReason = "last_halt_reason";
     public const string LastInventorySnapshot = "last_inventory_snapshot";
+    public const string TargetBaseInventory = "target_base_inventory";
 
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -146,6 +147,11 @@ public static class StateFile
                 w.WriteEndObject();
             }
 
+            if (state.TargetBaseInventory is { } target)
+            {
+                w.WriteString(TargetBaseInventory, target.ToString(CultureInfo.InvariantCulture));
+            }
+
             w.WriteEndObject();
         }
 
@@ -195,6 +201,7 @@ public static class StateFile
                     LastAdoptedAskOrderId => state with { LastAdoptedAskOrderId = Text(v, path, field.Name) },
                     LastHaltReason => state with { LastHaltReason = Text(v, path, field.Name) },
                     LastInventorySnapshot => state with { LastInventorySnapshot = Map(v, path, LastInventorySnapshot, Amount) },
+                    TargetBaseInventory => state with { TargetBaseInventory = Amount(v, path, TargetBaseInventory) },
                     _ => state,
                 };
             }
