@@ -252,7 +252,7 @@ internal static class InstanceRun
     /// <summary>The bot's live (active or matching) order ids per trader side, from active_orders.</summary>
     public static async Task<(List<string> Bids, List<string> Asks)> LiveAsync(string database, string owner)
     {
-        await using var conn = new NpgsqlConnection(database);
+        await using var conn = Connect(database);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT order_id FROM active_orders WHERE owner_address = @o AND order_id LIKE 'mm:%' AND status IN ('active','matching') ORDER BY order_id", conn);
         cmd.Parameters.AddWithValue("o", owner);
@@ -276,7 +276,7 @@ internal static class InstanceRun
 
     public static async Task<long> RowCountAsync(string database, string owner)
     {
-        await using var conn = new NpgsqlConnection(database);
+        await using var conn = Connect(database);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM active_orders WHERE owner_address = @o", conn);
         cmd.Parameters.AddWithValue("o", owner);
@@ -285,7 +285,7 @@ internal static class InstanceRun
 
     public static async Task<List<(string Id, long Expiry)>> ExpiriesAsync(string database, string owner)
     {
-        await using var conn = new NpgsqlConnection(database);
+        await using var conn = Connect(database);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT order_id, expiry::bigint FROM active_orders WHERE owner_address = @o AND status IN ('active','matching') ORDER BY order_id", conn);
         cmd.Parameters.AddWithValue("o", owner);
@@ -302,7 +302,7 @@ internal static class InstanceRun
     /// <summary>Every bot order's status (the ones placed before the kill: none is placed after).</summary>
     public static async Task<List<(string Id, string Status)>> StatusesAsync(string database, string owner)
     {
-        await using var conn = new NpgsqlConnection(database);
+        await using var conn = Connect(database);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT order_id, status FROM active_orders WHERE owner_address = @o AND status <> 'cancelled' ORDER BY order_id", conn);
         cmd.Parameters.AddWithValue("o", owner);
@@ -352,6 +352,9 @@ internal static class InstanceRun
 
         throw new Xunit.Sdk.XunitException($"metric {name} not found");
     }
+
+    /// <summary>An unpooled connection: a pooled one may be a session that a database fault terminated.</summary>
+    private static NpgsqlConnection Connect(string database) => new(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
 
     private static string Tail(string text) => text.Length > 8000 ? text[^8000..] : text;
 
