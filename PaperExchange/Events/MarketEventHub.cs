@@ -125,7 +125,8 @@ public sealed class MarketEventHub
             _log.AddLast(e);
             Published++;
             Prune();
-            if (_faults.Take(FaultTargets.Ws) is { Kind: FaultKind.DropEvents })
+            // Only a drop_events rule is consumed here: the other ws faults act on connections and frames.
+            if (_faults.Peek(FaultTargets.Ws) is { Kind: FaultKind.DropEvents } && _faults.Take(FaultTargets.Ws) is { Kind: FaultKind.DropEvents })
             {
                 DroppedByFault++;
                 return e;
