@@ -88,6 +88,7 @@ internal static class CrashRun
                 break;
             }
 
+            var unsentBefore = unsentNonces.Count;
             var kind = (KillKind)(i % 4);
             byKind[kind] = byKind.GetValueOrDefault(kind) + 1;
             switch (kind)
@@ -133,6 +134,16 @@ internal static class CrashRun
             bot.Process.Kill(entireProcessTree: true);
             await bot.Process.WaitForExitAsync();
             await stack.Exchange.Faults.ClearAllAsync();
+
+            // Placements run side by side: the other side's order may still have been in flight when the state file
+            // was read. One that reached the exchange before the kill is sent, not unsent; what stays out is checked.
+            for (var u = unsentNonces.Count - 1; u >= unsentBefore; u--)
+            {
+                if (await NonceUsedAsync(database, stack.Owner, unsentNonces[u]))
+                {
+                    unsentNonces.RemoveAt(u);
+                }
+            }
         }
 
         // No orphan: under the kill switch the last bot cancels every order any of its predecessors left.
