@@ -146,6 +146,40 @@ public sealed class PnlExamplesTests
         Assert.Equal(31m, back.Report.MaxDrawdown);
     }
 
+    [Fact]
+    public void The_latch_holds_at_the_same_limit_and_clears_with_a_larger_limit_zero_or_a_reset()
+    {
+        // Long 10 bought at 100, peak 0, marked at 96: total −40, drawdown 40 > 30: latches at 30.
+        var latched = new Run(F.Config with { MaxDrawdown = 30m });
+        latched.Step(0, 100m, Fill("b1", Side.Buy, 100m, 10m));
+        Assert.Equal(30m, latched.Step(1, 96m).Book.DrawdownLatchLimit);
+        var state = latched.State;
+
+        // Restarted with the same limit, even with the drawdown gone (back at 100): still halted.
+        Assert.Equal(HaltReasons.DrawdownLimitExceeded, new Run(F.Config with { MaxDrawdown = 30m }, state).Step(2, 100m).DrawdownHalt?.Reason);
+
+        // A larger limit (50) clears the latch: drawdown 40 is inside it.
+        var raised = new Run(F.Config with { MaxDrawdown = 50m }, state).Step(2, 96m);
+        Assert.Null(raised.DrawdownHalt);
+        Assert.Null(raised.Book.DrawdownLatchLimit);
+
+        // A larger limit the drawdown still exceeds (35 < 40) latches again at that limit.
+        var tooSmall = new Run(F.Config with { MaxDrawdown = 35m }, state).Step(2, 96m);
+        Assert.Equal((HaltReasons.DrawdownLimitExceeded, 35m), (tooSmall.DrawdownHalt?.Reason, tooSmall.Book.DrawdownLatchLimit));
+
+        // 0 turns the stop off and clears the latch.
+        var off = new Run(F.Config with { MaxDrawdown = 0m }, state).Step(2, 96m);
+        Assert.Null(off.DrawdownHalt);
+        Assert.Null(off.Book.DrawdownLatchLimit);
+
+        // The reset (mm-bot reset-drawdown: latch and peak cleared) resumes at the same limit: the next mark, −40, is the new peak.
+        var reset = state with { Persisted = state.Persisted with { Pnl = state.Persisted.Pnl with { DrawdownLatchLimit = null, Peak = null } } };
+        var resumed = new Run(F.Config with { MaxDrawdown = 30m }, reset).Step(2, 96m);
+        Assert.Null(resumed.DrawdownHalt);
+        Assert.Equal((-40m, 0m), Dd(resumed));
+        Assert.Equal(-40m, resumed.Book.Realized + resumed.Book.Unrealized(96m));
+    }
+
     private static ImmutableArray<Fill> Fill(string id, Side side, decimal price, decimal size, decimal fee = 0m) =>
         [new Fill(id, side, size, false, "test", price, fee)];
 
@@ -156,11 +190,11 @@ public sealed class PnlExamplesTests
 }
 
 /// <summary>Steps <see cref="PnlAccounting.Step"/> over time, carrying the book, pending markouts and mark as the decider does.</summary>
-internal sealed class Run(BotConfig? config = null)
+internal sealed class Run(BotConfig? config = null, BotState? state = null)
 {
     private readonly BotConfig config = config ?? F.Config;
 
-    public BotState State { get; private set; } = F.Running;
+    public BotState State { get; private set; } = state ?? F.Running;
 
     public PnlStep Step(double seconds, decimal? reference, ImmutableArray<Fill> fills = default)
     {
