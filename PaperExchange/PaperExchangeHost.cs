@@ -1,5 +1,4 @@
 using System.Net;
-using MarketMaker.PaperExchange.Abi;
 using MarketMaker.PaperExchange.Events;
 using MarketMaker.PaperExchange.Faults;
 using MarketMaker.PaperExchange.Http;
@@ -11,6 +10,7 @@ using MarketMaker.PaperExchange.Participants;
 using MarketMaker.PaperExchange.Rpc;
 using MarketMaker.PaperExchange.Signatures;
 using MarketMaker.PaperExchange.Storage;
+using MarketMaker.PaperExchange.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -204,14 +204,14 @@ public sealed class PaperExchangeHost : IAsyncDisposable
         var a = o.Addresses;
         foreach (var (name, value) in new[] { ("Matching", a.Matching), ("TradeModule", a.TradeModule), ("SubAccounts", a.SubAccounts), ("Cash", a.Cash), ("OracleFeed", a.OracleFeed), ("SpotAsset", a.SpotAsset), ("Sep16Future", a.Sep16Future) })
         {
-            Check(AbiWords.IsAddress(value) && value == value.ToLowerInvariant(), $"Addresses.{name}: \"{value}\" must be a lower-case 0x address of 40 hex digits");
+            Check(GoText.IsAddress(value) && value == value.ToLowerInvariant(), $"Addresses.{name}: \"{value}\" must be a lower-case 0x address of 40 hex digits");
         }
 
         foreach (var f in o.Funding)
         {
             foreach (var b in f.Balances)
             {
-                Check(AbiWords.IsAddress(b.Asset), $"Funding[{f.SubaccountId}]: asset \"{b.Asset}\" is not an address");
+                Check(GoText.IsAddress(b.Asset), $"Funding[{f.SubaccountId}]: asset \"{b.Asset}\" is not an address");
             }
         }
 
@@ -221,7 +221,7 @@ public sealed class PaperExchangeHost : IAsyncDisposable
         Check(t.MinSize > 0 && t.MaxSize >= t.MinSize, "TakerFlow.MinSize/MaxSize: need 0 < MinSize <= MaxSize");
         Check(t.VolatilityBps >= 0 && t.CrossBps >= 0, "TakerFlow.VolatilityBps/CrossBps: must not be negative");
         Check(t.OrderLifetime > TimeSpan.Zero, "TakerFlow.OrderLifetime: must be positive");
-        Check(AbiWords.IsAddress(t.OwnerAddress), $"TakerFlow.OwnerAddress: \"{t.OwnerAddress}\" is not an address");
+        Check(GoText.IsAddress(t.OwnerAddress), $"TakerFlow.OwnerAddress: \"{t.OwnerAddress}\" is not an address");
         try
         {
             var markets = new MarketRegistry(o.Markets ?? MarketDefinition.DefaultRegistry(a.SpotAsset, a.Sep16Future, a.Sep16FutureSubId));

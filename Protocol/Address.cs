@@ -1,10 +1,10 @@
-using MarketMaker.Protocol.Signing;
+using Nethereum.Util;
 
 namespace MarketMaker.Protocol;
 
 /// <summary>
 /// Ethereum addresses as the protocol passes them around: lower-case, 0x-prefixed, 40 hex digits.
-/// Mixed-case input must carry a valid EIP-55 checksum (as ethers requires), so a typo is caught.
+/// Mixed-case input must carry a valid EIP-55 checksum (as ethers requires), so a typo is caught; the checksum is Nethereum.Util's.
 /// </summary>
 public static class Address
 {
@@ -34,8 +34,7 @@ public static class Address
         }
 
         var lower = digits.ToLowerInvariant();
-        var upper = digits.ToUpperInvariant();
-        if (digits != lower && digits != upper && ToChecksumDigits(lower) != digits)
+        if (digits != lower && digits != digits.ToUpperInvariant() && !AddressUtil.Current.IsChecksumAddress("0x" + digits))
         {
             error = "has mixed case but an invalid EIP-55 checksum";
             return false;
@@ -55,22 +54,6 @@ public static class Address
             ? Hex.Encode(twentyBytes)
             : throw new ArgumentException("an address is 20 bytes", nameof(twentyBytes));
 
-    /// <summary>EIP-55 mixed-case checksum form.</summary>
-    public static string ToChecksum(string text) => "0x" + ToChecksumDigits(Normalize(text, "address")[2..]);
-
-    private static string ToChecksumDigits(string lowerDigits)
-    {
-        var hash = Keccak.Hash(System.Text.Encoding.ASCII.GetBytes(lowerDigits));
-        var chars = lowerDigits.ToCharArray();
-        for (var i = 0; i < chars.Length; i++)
-        {
-            var nibble = (i % 2 == 0 ? hash[i / 2] >> 4 : hash[i / 2]) & 0x0f;
-            if (nibble >= 8)
-            {
-                chars[i] = char.ToUpperInvariant(chars[i]);
-            }
-        }
-
-        return new string(chars);
-    }
+    /// <summary>EIP-55 mixed-case checksum form (Nethereum.Util's <see cref="AddressUtil.ConvertToChecksumAddress(string)"/>).</summary>
+    public static string ToChecksum(string text) => AddressUtil.Current.ConvertToChecksumAddress(Normalize(text, "address"));
 }

@@ -1,7 +1,9 @@
 // Independent EIP-712 reference for the tests: signs Matching Actions/Cancels with ethers v6.
 // stdin:  JSON array of {privateKey, domain:{chainId, verifyingContract}, action:{subaccountId, nonce, module, data, expiry, owner, signer}}
-//         or {privateKey, domain, cancel:{owner, signer, nonce, expiry}}; integers as decimal strings, data as 0x-hex.
-// stdout: JSON array, same order, of {signature, digest, recovered}.
+//         or {privateKey, domain, cancel:{owner, signer, nonce, expiry}}; integers as decimal strings, data as 0x-hex;
+//         optional `theirSignature`: a signature made by the other implementation, which ethers verifies.
+// stdout: JSON array, same order, of {signature, digest, recovered, recoveredTheirs} (recoveredTheirs: the address
+//         ethers' verifyTypedData recovers from theirSignature, or null when the signature does not parse).
 import { Wallet, TypedDataEncoder, verifyTypedData } from 'ethers';
 
 const types = {
@@ -36,6 +38,14 @@ for (const item of items) {
   const signature = await wallet.signTypedData(domain, oneType, value);
   const digest = TypedDataEncoder.hash(domain, oneType, value);
   const recovered = verifyTypedData(domain, oneType, value, signature).toLowerCase();
-  out.push({ signature, digest, recovered });
+  let recoveredTheirs = null;
+  if (item.theirSignature) {
+    try {
+      recoveredTheirs = verifyTypedData(domain, oneType, value, item.theirSignature).toLowerCase();
+    } catch {
+      recoveredTheirs = null;
+    }
+  }
+  out.push({ signature, digest, recovered, recoveredTheirs });
 }
 process.stdout.write(JSON.stringify(out));

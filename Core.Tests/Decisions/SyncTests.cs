@@ -140,6 +140,52 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public void Under_the_refresh_gate_a_fill_that_left_only_dust_is_replaced_at_once()
+    {
+        // The ask was filled down to 0.5 of 100 (below the dust size MM_ORDER_SIZE / 100 = 1): no quote is left there.
+        var state = F.Running with { LastQuoteUpdate = F.T0.AddMilliseconds(-1) };
+        var bid = F.Own(Side.Buy, 1596m, nonce: 1000);
+        var dustAsk = F.Own(Side.Sell, 1604m, nonce: 1001, remaining: 0.5m);
+        var d = Scene.Default.WithLive(bid, dustAsk).Decide(state: state);
+        Assert.Null(d.SyncSkipped);
+        Assert.Equal(dustAsk.OrderId, Assert.Single(d.Cancels).OrderId);
+        var place = Assert.Single(d.Placements);
+        Assert.Equal((Side.Sell, 1604m, 100m), (place.Side, place.Price, place.Size));
+    }
+
+    [Fact]
+    public void Under_the_refresh_gate_a_partly_filled_order_above_the_dust_size_rests()
+    {
+        // 40 of 100 remain: the order still quotes, so the gate holds it like any resting order.
+        var state = F.Running with { LastQuoteUpdate = F.T0.AddMilliseconds(-1) };
+        var d = Scene.Default.WithLive(F.Own(Side.Buy, 1596m, nonce: 1000), F.Own(Side.Sell, 1604m, nonce: 1001, remaining: 40m)).Decide(state: state);
+        Assert.Equal("refresh_interval", d.SyncSkipped);
+        Assert.Empty(d.Cancels);
+        Assert.Empty(d.Placements);
+        Assert.Equal(state.LastQuoteUpdate, d.NextState.LastQuoteUpdate);
+    }
+
+    [Fact]
+    public void Under_the_refresh_gate_a_filled_ladder_level_is_placed_and_the_resting_levels_are_kept()
+    {
+        var cfg = F.Config with { QuoteLevels = 3, LevelSpreadStepBps = 6m, LevelSizeMult = 1.5m, MaxLongInventory = 2000m, MaxCancelsPerMinute = 0 };
+        var scene = Scene.Default with { Balances = new Balances(1000m, 5_000_000m) };
+        var full = scene.Decide(cfg);
+        var asks = full.Placements.Where(p => p.Side == Side.Sell).ToList();
+        Assert.Equal(3, asks.Count);
+        var live = full.Placements.Select((p, i) => F.Own(p.Side, p.Price, p.Size, nonce: 2000 + i)).ToList();
+
+        // The outermost ask was filled (gone); a cycle later, the gate still closed, only that level is placed.
+        var outer = live.Single(o => o.Side == Side.Sell && o.Price == asks[2].Price);
+        var state = F.Running with { LastQuoteUpdate = F.T0.AddMilliseconds(-1) };
+        var d = scene.WithLive(live.Where(o => o != outer).ToArray()).Decide(cfg, state);
+        Assert.Null(d.SyncSkipped);
+        Assert.Empty(d.Cancels);
+        var place = Assert.Single(d.Placements);
+        Assert.Equal((Side.Sell, asks[2].Price, asks[2].Size), (place.Side, place.Price, place.Size));
+    }
+
+    [Fact]
     public void Sync_is_skipped_when_live_orders_were_not_refreshed()
     {
         var d = (Scene.Default with { OrdersFresh = false }).Decide();

@@ -130,6 +130,10 @@ internal sealed class ApiServer
                 return method is "GET" or "POST" ? (null, AdminTakerAsync, null, false) : (null, null, null, true);
             case "/admin/balances":
                 return Get() ? (null, AdminBalancesAsync, null, false) : (null, null, null, true);
+            case "/admin/hit":
+                return Post() ? (null, AdminHitAsync, null, false) : (null, null, null, true);
+            case "/admin/orders":
+                return Post() ? (null, AdminOrderAsync, null, false) : (null, null, null, true);
         }
 
         const string ordersPrefix = "/v1/orders/";
@@ -574,6 +578,113 @@ internal sealed class ApiServer
             .Prop("placed", taker.PlacedCount)
             .EndObject().Finish());
     }
+
+    /// <summary>
+    /// <c>POST /admin/hit {"order_id":"…"}</c>: another participant (<see cref="HitOwner"/>, subaccount 77) sends the
+    /// opposite order at the resting order's limit price for its whole remaining amount, so the matcher fills it
+    /// completely. 404 when the order is unknown, 409 when it no longer rests.
+    /// </summary>
+    private async Task AdminHitAsync(HttpContext http, string? _)
+    {
+        var ct = http.RequestAborted;
+        string? orderId;
+        try
+        {
+            using var doc = JsonDocument.Parse(await ReadBodyAsync(http, CancelBodyLimit) ?? []);
+            orderId = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("order_id", out var id) && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            orderId = null;
+        }
+
+        if (string.IsNullOrEmpty(orderId))
+        {
+            await Json(http, 400, GoJsonWriter.ErrorBody("hit: body must be {\"order_id\":\"…\"}"));
+            return;
+        }
+
+        var row = await _host.Store.GetOrderAsync(orderId, ct);
+        var market = row is null ? null : _host.Markets.ByAsset(row.AssetAddress, row.SubId);
+        if (row is null || market is null)
+        {
+            await Json(http, 404, GoJsonWriter.ErrorBody("hit: unknown order"));
+            return;
+        }
+
+        var remaining = decimal.Parse(row.DesiredAmount, CultureInfo.InvariantCulture) - decimal.Parse(row.FilledAmount, CultureInfo.InvariantCulture);
+        if (row.Status != OrderStatus.Active || remaining <= 0m)
+        {
+            await Json(http, 409, GoJsonWriter.ErrorBody($"hit: order is {row.Status}"));
+            return;
+        }
+
+        try
+        {
+            var taker = await _host.Seeder.PlaceAsync(
+                new Participants.SeedOrder
+                {
+                    Market = market.Symbol,
+                    Side = row.IsBuy ? "sell" : "buy",
+                    LimitPrice = row.LimitPrice,
+                    DesiredAmount = remaining.ToString(CultureInfo.InvariantCulture),
+                    Owner = HitOwner,
+                    SubaccountId = "77",
+                },
+                ct);
+            await Json(http, 200, new GoJsonWriter().StartObject().Prop("order_id", taker.OrderId).Prop("amount", taker.DesiredAmount).EndObject().Finish());
+        }
+        catch (Exception e) when (e is StoreException or Participants.SeedOrderRejectedException)
+        {
+            await Json(http, 400, GoJsonWriter.ErrorBody(e.Message));
+        }
+    }
+
+    /// <summary>
+    /// <c>POST /admin/orders {"market":"USDCcNGN-SPOT","side":"buy","price":"1592","size":"500"}</c>: a trader-view
+    /// order of another participant (<see cref="HitOwner"/>, subaccount 77), unsigned, matched like any other.
+    /// </summary>
+    private async Task AdminOrderAsync(HttpContext http, string? _)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(await ReadBodyAsync(http, CancelBodyLimit) ?? []);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new ArgumentException("orders: body must be a JSON object");
+            }
+
+            string Text(string name) => root.TryGetProperty(name, out var v)
+                ? (v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText())
+                : throw new ArgumentException($"orders: \"{name}\" is required");
+            var market = root.TryGetProperty("market", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : Markets.MarketDefinition.SpotSymbol;
+            var side = Text("side");
+            if (side is not ("buy" or "sell"))
+            {
+                throw new ArgumentException("orders: side must be buy or sell");
+            }
+
+            var price = decimal.Parse(Text("price"), NumberStyles.Number, CultureInfo.InvariantCulture);
+            var size = decimal.Parse(Text("size"), NumberStyles.Number, CultureInfo.InvariantCulture);
+            if (price <= 0m || size <= 0m)
+            {
+                throw new ArgumentException("orders: price and size must be > 0");
+            }
+
+            var row = await _host.Seeder.PlaceTraderOrderAsync(market, side, price, size, owner: HitOwner, subaccountId: "77", ct: http.RequestAborted);
+            await Json(http, 200, new GoJsonWriter().StartObject().Prop("order_id", row.OrderId).Prop("status", row.Status).EndObject().Finish());
+        }
+        catch (Exception e) when (e is ArgumentException or JsonException or FormatException or OverflowException or StoreException or Participants.SeedOrderRejectedException)
+        {
+            await Json(http, 400, GoJsonWriter.ErrorBody(e.Message));
+        }
+    }
+
+    /// <summary>The participant behind <c>/admin/hit</c> and <c>/admin/orders</c>.</summary>
+    public const string HitOwner = "0x7a4e00000000000000000000000000000000beef";
 
     private async Task AdminBalancesAsync(HttpContext http, string? _)
     {

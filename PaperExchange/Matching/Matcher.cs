@@ -1,11 +1,12 @@
 using System.Numerics;
-using MarketMaker.PaperExchange.Abi;
 using MarketMaker.PaperExchange.Faults;
 using MarketMaker.PaperExchange.Ledger;
 using MarketMaker.PaperExchange.Markets;
 using MarketMaker.PaperExchange.Numerics;
 using MarketMaker.PaperExchange.Orders;
 using MarketMaker.PaperExchange.Storage;
+using MarketMaker.PaperExchange.Wire;
+using MarketMaker.Protocol.Signing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -339,7 +340,7 @@ public sealed class Matcher : IAsyncDisposable
         var decoded = new List<(OrderRow Row, TradeData Data)>();
         foreach (var row in new[] { taker, maker })
         {
-            if (!OrderValidator.TryParseAction(row.ActionJson, out var action, out _) || !TradeData.TryDecode(action.Data, out var data, out var error))
+            if (!OrderValidator.TryParseAction(row.ActionJson, out var action, out _) || !TradeDataText.TryDecode(action.Data, out var data, out var error))
             {
                 return $"order {row.OrderId}: cannot decode action_json.data";
             }
@@ -409,7 +410,7 @@ public sealed class Matcher : IAsyncDisposable
                 return $"order {row.OrderId}: action_json subaccount_id/nonce differ from the order";
             }
 
-            if (!AbiWords.IsAddress(a.Module) || !AbiWords.IsAddress(a.Owner) || !AbiWords.IsAddress(a.Signer) || a.Expiry.Length == 0)
+            if (!GoText.IsAddress(a.Module) || !GoText.IsAddress(a.Owner) || !GoText.IsAddress(a.Signer) || a.Expiry.Length == 0)
             {
                 return $"order {row.OrderId}: action_json module/owner/signer/expiry invalid";
             }

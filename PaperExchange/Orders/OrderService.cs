@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Numerics;
-using MarketMaker.PaperExchange.Abi;
 using MarketMaker.PaperExchange.Signatures;
 using MarketMaker.PaperExchange.Storage;
+using MarketMaker.PaperExchange.Wire;
 
 namespace MarketMaker.PaperExchange.Orders;
 
@@ -88,12 +88,12 @@ public sealed class OrderService
     private bool ActionIsAuthorized(ActionFields a, string signatureHex)
     {
         var verifier = _signatures.Verifier ?? throw new InvalidOperationException("order signature verification is on but no verifier is configured");
-        if (!AbiWords.TryParseUInt(a.SubaccountId, out var subaccount) ||
-            !AbiWords.TryParseUInt(a.Nonce, out var nonce) ||
-            !AbiWords.TryParseUInt(a.Expiry, out var expiry) ||
-            !AbiWords.IsAddress(a.Module) || !AbiWords.IsAddress(a.Owner) || !AbiWords.IsAddress(a.Signer) ||
-            !AbiWords.TryDecodeHex(a.Data, out var data, out _) ||
-            !AbiWords.TryDecodeHex(signatureHex, out var signature, out _))
+        if (!GoText.TryParseUInt(a.SubaccountId, out var subaccount) ||
+            !GoText.TryParseUInt(a.Nonce, out var nonce) ||
+            !GoText.TryParseUInt(a.Expiry, out var expiry) ||
+            !GoText.IsAddress(a.Module) || !GoText.IsAddress(a.Owner) || !GoText.IsAddress(a.Signer) ||
+            !GoText.TryDecodeHex(a.Data, out var data, out _) ||
+            !GoText.TryDecodeHex(signatureHex, out var signature, out _))
         {
             return false;
         }
@@ -185,9 +185,9 @@ public sealed class OrderService
         }
 
         var verifier = _signatures.Verifier ?? throw new InvalidOperationException("cancel signatures are required but no verifier is configured");
-        if (!AbiWords.IsAddress(owner) ||
-            !AbiWords.TryParseUInt(nonce, out var nonceValue) ||
-            !AbiWords.TryDecodeHex(request.Signature.Trim(), out var signature, out _) ||
+        if (!GoText.IsAddress(owner) ||
+            !GoText.TryParseUInt(nonce, out var nonceValue) ||
+            !GoText.TryDecodeHex(request.Signature.Trim(), out var signature, out _) ||
             !verifier.VerifyCancel(_signatures.Domain, new SignedCancel(owner, signer, nonceValue, new BigInteger(expiry), signature)))
         {
             return "signature does not authorize this cancel";

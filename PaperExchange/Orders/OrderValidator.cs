@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
-using MarketMaker.PaperExchange.Abi;
 using MarketMaker.PaperExchange.Markets;
 using MarketMaker.PaperExchange.Numerics;
 using MarketMaker.PaperExchange.Storage;
+using MarketMaker.PaperExchange.Wire;
 
 namespace MarketMaker.PaperExchange.Orders;
 
@@ -263,7 +263,7 @@ public sealed class OrderValidator
 
     private static string? CheckDataInvariants(string dataHex, string asset, string subId, string side, BigInteger ticks, BigInteger atomic, MarketDefinition market)
     {
-        if (!TradeData.TryDecode(dataHex, out var data, out var error))
+        if (!TradeDataText.TryDecode(dataHex, out var data, out var error))
         {
             return error;
         }

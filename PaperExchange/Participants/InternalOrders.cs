@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Numerics;
-using MarketMaker.PaperExchange.Abi;
 using MarketMaker.PaperExchange.Json;
 using MarketMaker.PaperExchange.Markets;
 using MarketMaker.PaperExchange.Numerics;
 using MarketMaker.PaperExchange.Orders;
+using MarketMaker.Protocol.Signing;
 
 namespace MarketMaker.PaperExchange.Participants;
 
@@ -47,7 +47,7 @@ public static class InternalOrders
             .Prop("subaccount_id", subaccountId)
             .Prop("nonce", nonce)
             .Prop("module", tradeModule.ToLowerInvariant())
-            .Prop("data", data.Encode())
+            .Prop("data", data.EncodeHex())
             .Prop("expiry", expiryText)
             .Prop("owner", owner_)
             .Prop("signer", owner_)

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
-using MarketMaker.PaperExchange.Abi;
 using MarketMaker.PaperExchange.Json;
 using MarketMaker.PaperExchange.Ledger;
+using MarketMaker.PaperExchange.Wire;
+using MarketMaker.Protocol.Abi;
+using Nethereum.ABI;
 
 namespace MarketMaker.PaperExchange.Rpc;
 
@@ -138,7 +140,7 @@ public sealed class ChainRpc
             return "0x";
         }
 
-        if (!AbiWords.TryDecodeHex(dataHex, out var data, out var hexError))
+        if (!GoText.TryDecodeHex(dataHex, out var data, out var hexError))
         {
             throw new RpcException(-32602, $"invalid params: data: {hexError}");
         }
@@ -155,13 +157,13 @@ public sealed class ChainRpc
             switch (selector)
             {
                 case GetAccountBalances:
-                    return AbiWords.ToHex(EncodeBalances(_ledger.GetBalances(Arg(args, 0))));
+                    return Protocol.Hex.Encode(EncodeBalances(_ledger.GetBalances(Arg(args, 0))));
                 case GetBalance:
                     var account = Arg(args, 0);
-                    var asset = AbiWords.ReadAddress(ArgWord(args, 1));
-                    return AbiWords.ToHex(AbiWords.Int(_ledger.GetBalance(account, asset, Arg(args, 2))));
+                    var asset = ArgAddress(args, 1);
+                    return Protocol.Hex.Encode(AbiCodec.EncodeInt256(_ledger.GetBalance(account, asset, Arg(args, 2))));
                 case OwnerOf:
-                    return _ledger.HasAccount(Arg(args, 0)) ? AbiWords.ToHex(AbiWords.Address(_addresses.Matching)) : throw Revert("ERC721: invalid token ID");
+                    return _ledger.HasAccount(Arg(args, 0)) ? Protocol.Hex.Encode(AbiCodec.EncodeAddress(_addresses.Matching)) : throw Revert("ERC721: invalid token ID");
             }
         }
         else if (target == _addresses.OracleFeed)
@@ -170,18 +172,18 @@ public sealed class ChainRpc
             {
                 case LatestRoundData:
                     var r = _oracle.LatestRound();
-                    return AbiWords.ToHex(AbiWords.Concat(AbiWords.UInt(r.RoundId), AbiWords.Int(r.Answer), AbiWords.UInt(r.StartedAt), AbiWords.UInt(r.UpdatedAt), AbiWords.UInt(r.AnsweredInRound)));
+                    return Protocol.Hex.Encode(AbiCodec.Concat(AbiCodec.EncodeUInt256(r.RoundId), AbiCodec.EncodeInt256(r.Answer), AbiCodec.EncodeUInt256(r.StartedAt), AbiCodec.EncodeUInt256(r.UpdatedAt), AbiCodec.EncodeUInt256(r.AnsweredInRound)));
                 case DecimalsSelector:
-                    return AbiWords.ToHex(AbiWords.UInt(_oracle.Decimals));
+                    return Protocol.Hex.Encode(AbiCodec.EncodeUInt256(_oracle.Decimals));
                 case LatestAnswer:
-                    return AbiWords.ToHex(AbiWords.Int(_oracle.Answer));
+                    return Protocol.Hex.Encode(AbiCodec.EncodeInt256(_oracle.Answer));
                 case Description:
-                    return AbiWords.ToHex(EncodeString("NGN / USD"));
+                    return Protocol.Hex.Encode(EncodeString("NGN / USD"));
             }
         }
         else if (target == _addresses.Matching && selector == SubAccountsSelector)
         {
-            return AbiWords.ToHex(AbiWords.Address(_addresses.SubAccounts));
+            return Protocol.Hex.Encode(AbiCodec.EncodeAddress(_addresses.SubAccounts));
         }
 
         throw Revert(null);
@@ -190,24 +192,19 @@ public sealed class ChainRpc
     /// <summary>ABI encoding of <c>(address asset, uint256 subId, int256 balance)[]</c> as a single return value.</summary>
     public static byte[] EncodeBalances(IReadOnlyList<AssetBalance> balances)
     {
-        var words = new List<byte[]> { AbiWords.UInt(32), AbiWords.UInt(balances.Count) };
+        var words = new List<byte[]> { AbiCodec.EncodeUInt256(32), AbiCodec.EncodeUInt256(balances.Count) };
         foreach (var b in balances)
         {
-            words.Add(AbiWords.Address(b.Asset));
-            words.Add(AbiWords.UInt(b.SubId));
-            words.Add(AbiWords.Int(b.Balance));
+            words.Add(AbiCodec.EncodeAddress(b.Asset));
+            words.Add(AbiCodec.EncodeUInt256(b.SubId));
+            words.Add(AbiCodec.EncodeInt256(b.Balance));
         }
 
-        return AbiWords.Concat([.. words]);
+        return AbiCodec.Concat([.. words]);
     }
 
-    private static byte[] EncodeString(string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var padded = new byte[(bytes.Length + 31) / 32 * 32];
-        bytes.CopyTo(padded, 0);
-        return AbiWords.Concat(AbiWords.UInt(32), AbiWords.UInt(bytes.Length), padded);
-    }
+    /// <summary>A single <c>string</c> return value (offset, length, padded UTF-8), by Nethereum.ABI.</summary>
+    private static byte[] EncodeString(string text) => new ABIEncode().GetABIEncoded(new ABIValue("string", text));
 
     private static RpcException Revert(string? reason)
     {
@@ -216,8 +213,8 @@ public sealed class ChainRpc
             return new RpcException(3, "execution reverted", "0x");
         }
 
-        var data = AbiWords.Concat(Convert.FromHexString("08c379a0"), EncodeString(reason));
-        return new RpcException(3, $"execution reverted: {reason}", AbiWords.ToHex(data));
+        var data = AbiCodec.Concat(Convert.FromHexString("08c379a0"), EncodeString(reason));
+        return new RpcException(3, $"execution reverted: {reason}", Protocol.Hex.Encode(data));
     }
 
     private bool HasCode(string address)
@@ -228,10 +225,30 @@ public sealed class ChainRpc
 
     private long BlockNumber() => 1 + (long)((_clock.GetUtcNow() - _genesis) / BlockTime);
 
-    private static BigInteger Arg(ReadOnlySpan<byte> args, int index) => AbiWords.ReadUInt(ArgWord(args, index));
+    // A call argument: a short or non-canonical word reverts, as Solidity's ABI decoder does.
+    private static BigInteger Arg(ReadOnlySpan<byte> args, int index)
+    {
+        try
+        {
+            return AbiCodec.DecodeUInt256(args, index, "arg");
+        }
+        catch (AbiDecodeException)
+        {
+            throw Revert(null);
+        }
+    }
 
-    private static ReadOnlySpan<byte> ArgWord(ReadOnlySpan<byte> args, int index) =>
-        args.Length >= (index + 1) * AbiWords.WordSize ? AbiWords.Word(args, index) : throw Revert(null);
+    private static string ArgAddress(ReadOnlySpan<byte> args, int index)
+    {
+        try
+        {
+            return AbiCodec.DecodeAddress(args, index, "arg");
+        }
+        catch (AbiDecodeException)
+        {
+            throw Revert(null);
+        }
+    }
 
     private static JsonElement Param(JsonElement parameters, int index) =>
         parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() > index

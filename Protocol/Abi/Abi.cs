@@ -1,5 +1,5 @@
 using System.Numerics;
-using MarketMaker.Protocol.Signing;
+using Nethereum.ABI;
 
 namespace MarketMaker.Protocol.Abi;
 
@@ -24,9 +24,12 @@ public sealed class AbiDecodeException(string field, string message, AbiErrorKin
 public sealed class AbiEncodeException(string field, string message) : ProtocolException("abi", field, message);
 
 /// <summary>
-/// Solidity ABI 32-byte words: encoders for address, uint256, int256 (two's complement), bool and bytes32,
-/// and strict decoders that reject short data and non-canonical words with <see cref="AbiDecodeException"/>.
-/// (Named AbiCodec so it does not clash with its namespace.)
+/// Solidity ABI words on Nethereum.ABI: every word is encoded and decoded by Nethereum's ABI types
+/// (<c>uint256</c>, <c>int256</c>, <c>address</c>, <c>bool</c>, <c>bytes32</c>). What this adds is the strictness
+/// the chain reads need and Nethereum does not give: values are range-checked before encoding (a typed
+/// <see cref="AbiEncodeException"/> naming the field), short data is <see cref="AbiErrorKind.Short"/>, and a word is
+/// accepted only when Nethereum re-encodes the decoded value to the very same 32 bytes (dirty address bits, a bool
+/// other than 0/1 are <see cref="AbiErrorKind.Malformed"/>). (Named AbiCodec so it does not clash with its namespace.)
 /// </summary>
 public static class AbiCodec
 {
@@ -36,52 +39,34 @@ public static class AbiCodec
     public static readonly BigInteger Int256Max = (BigInteger.One << 255) - 1;
     public static readonly BigInteger Int256Min = -(BigInteger.One << 255);
 
+    private static readonly ABIType UInt256Type = ABIType.CreateABIType("uint256");
+    private static readonly ABIType Int256Type = ABIType.CreateABIType("int256");
+    private static readonly ABIType AddressType = ABIType.CreateABIType("address");
+    private static readonly ABIType BoolType = ABIType.CreateABIType("bool");
+    private static readonly ABIType Bytes32Type = ABIType.CreateABIType("bytes32");
+
     /// <summary>The 4-byte function selector of a canonical signature such as <c>getAccountBalances(uint256)</c>.</summary>
-    public static byte[] Selector(string signature) => Keccak.Hash(System.Text.Encoding.ASCII.GetBytes(signature))[..4];
+    public static byte[] Selector(string signature) => Signing.Keccak.Hash(System.Text.Encoding.ASCII.GetBytes(signature))[..4];
 
-    public static byte[] EncodeAddress(string address, string field = "address")
-    {
-        var word = new byte[WordSize];
-        Address.ToBytes(address, field).CopyTo(word, 12);
-        return word;
-    }
+    public static byte[] EncodeAddress(string address, string field = "address") =>
+        AddressType.Encode(Address.Normalize(address, field));
 
-    public static byte[] EncodeUInt256(BigInteger value, string field = "uint256")
-    {
-        if (value.Sign < 0 || value > UInt256Max)
-        {
-            throw new AbiEncodeException(field, $"{value} is outside uint256 (0 … 2^256-1)");
-        }
+    public static byte[] EncodeUInt256(BigInteger value, string field = "uint256") =>
+        value.Sign < 0 || value > UInt256Max
+            ? throw new AbiEncodeException(field, $"{value} is outside uint256 (0 … 2^256-1)")
+            : UInt256Type.Encode(value);
 
-        return ToWord(value);
-    }
+    public static byte[] EncodeInt256(BigInteger value, string field = "int256") =>
+        value < Int256Min || value > Int256Max
+            ? throw new AbiEncodeException(field, $"{value} is outside int256 (-2^255 … 2^255-1)")
+            : Int256Type.Encode(value);
 
-    public static byte[] EncodeInt256(BigInteger value, string field = "int256")
-    {
-        if (value < Int256Min || value > Int256Max)
-        {
-            throw new AbiEncodeException(field, $"{value} is outside int256 (-2^255 … 2^255-1)");
-        }
+    public static byte[] EncodeBool(bool value) => BoolType.Encode(value);
 
-        return ToWord(value.Sign < 0 ? (BigInteger.One << 256) + value : value);
-    }
-
-    public static byte[] EncodeBool(bool value)
-    {
-        var word = new byte[WordSize];
-        word[31] = value ? (byte)1 : (byte)0;
-        return word;
-    }
-
-    public static byte[] EncodeBytes32(ReadOnlySpan<byte> value, string field = "bytes32")
-    {
-        if (value.Length != WordSize)
-        {
-            throw new AbiEncodeException(field, $"bytes32 needs exactly 32 bytes, got {value.Length}");
-        }
-
-        return value.ToArray();
-    }
+    public static byte[] EncodeBytes32(ReadOnlySpan<byte> value, string field = "bytes32") =>
+        value.Length != WordSize
+            ? throw new AbiEncodeException(field, $"bytes32 needs exactly 32 bytes, got {value.Length}")
+            : Bytes32Type.Encode(value.ToArray());
 
     /// <summary>Concatenates words (or a selector and words) into one array.</summary>
     public static byte[] Concat(params byte[][] parts)
@@ -108,19 +93,11 @@ public static class AbiCodec
         return data.Slice(index * WordSize, WordSize);
     }
 
-    public static string DecodeAddress(ReadOnlySpan<byte> data, int index, string field)
-    {
-        var word = Word(data, index, field);
-        if (word[..12].ContainsAnyExcept((byte)0))
-        {
-            throw new AbiDecodeException(field, "address word has non-zero upper 12 bytes");
-        }
-
-        return Address.FromBytes(word[12..]);
-    }
+    public static string DecodeAddress(ReadOnlySpan<byte> data, int index, string field) =>
+        Decode<string>(AddressType, data, index, field, "address word has non-zero upper 12 bytes").ToLowerInvariant();
 
     public static BigInteger DecodeUInt256(ReadOnlySpan<byte> data, int index, string field) =>
-        new(Word(data, index, field), isUnsigned: true, isBigEndian: true);
+        Decode<BigInteger>(UInt256Type, data, index, field, "not a uint256 word");
 
     /// <summary>An unsigned integer of <paramref name="bits"/> bits (uint8, uint80, …): the word must not exceed 2^bits-1.</summary>
     public static BigInteger DecodeUInt(ReadOnlySpan<byte> data, int index, int bits, string field)
@@ -135,26 +112,33 @@ public static class AbiCodec
     }
 
     public static BigInteger DecodeInt256(ReadOnlySpan<byte> data, int index, string field) =>
-        new(Word(data, index, field), isUnsigned: false, isBigEndian: true);
+        Decode<BigInteger>(Int256Type, data, index, field, "not an int256 word");
 
-    public static bool DecodeBool(ReadOnlySpan<byte> data, int index, string field)
+    public static bool DecodeBool(ReadOnlySpan<byte> data, int index, string field) =>
+        Decode<bool>(BoolType, data, index, field, "bool word must be 0 or 1");
+
+    public static byte[] DecodeBytes32(ReadOnlySpan<byte> data, int index, string field) =>
+        Decode<byte[]>(Bytes32Type, data, index, field, "not a bytes32 word");
+
+    /// <summary>Nethereum decodes the word; the value counts only if Nethereum encodes it back to the same word.</summary>
+    private static T Decode<T>(ABIType type, ReadOnlySpan<byte> data, int index, string field, string malformed)
     {
-        var word = Word(data, index, field);
-        if (word[..31].ContainsAnyExcept((byte)0) || word[31] > 1)
+        var word = Word(data, index, field).ToArray();
+        T value;
+        try
         {
-            throw new AbiDecodeException(field, "bool word must be 0 or 1");
+            value = type.Decode<T>(word);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException)
+        {
+            throw new AbiDecodeException(field, malformed);
         }
 
-        return word[31] == 1;
-    }
+        if (!type.Encode(value!).AsSpan().SequenceEqual(word))
+        {
+            throw new AbiDecodeException(field, malformed);
+        }
 
-    public static byte[] DecodeBytes32(ReadOnlySpan<byte> data, int index, string field) => Word(data, index, field).ToArray();
-
-    private static byte[] ToWord(BigInteger nonNegative)
-    {
-        var word = new byte[WordSize];
-        var bytes = nonNegative.ToByteArray(isUnsigned: true, isBigEndian: true);
-        bytes.CopyTo(word, WordSize - bytes.Length);
-        return word;
+        return value;
     }
 }

@@ -31,7 +31,7 @@ public static class WsAuth
     {
         var body = Encoding.UTF8.GetBytes(message);
         var prefix = Encoding.UTF8.GetBytes("\u0019Ethereum Signed Message:\n" + body.Length.ToString(CultureInfo.InvariantCulture));
-        return Keccak.Hash(prefix, body);
+        return Keccak.Hash([.. prefix, .. body]);
     }
 
     /// <summary>

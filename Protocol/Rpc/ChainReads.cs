@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Numerics;
 using MarketMaker.Protocol.Abi;
 using MarketMaker.Protocol.Signing;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.ABI.FunctionEncoding.Attributes;
 
 namespace MarketMaker.Protocol.Rpc;
 
@@ -72,6 +74,18 @@ public static class ChainReads
             throw new AbiDecodeException("balances", $"array of {length} elements needs {length * 3} words after the length, got {available}", AbiErrorKind.Short);
         }
 
+        // Nethereum.ABI decodes the tuple array; the words are then held to their canonical form (Nethereum's
+        // decoder would take an address word with dirty upper bytes), with the field of the first bad one named.
+        List<BalanceTuple> decoded;
+        try
+        {
+            decoded = OutputDecoder.DecodeFunctionOutput<BalancesOutput>(Hex.Encode(result[..((start + 1 + ((int)length * 3)) * 32)])).Balances;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException or IndexOutOfRangeException)
+        {
+            throw new AbiDecodeException("balances", "is not an encoded (address,uint256,int256)[] array");
+        }
+
         var items = ImmutableArray.CreateBuilder<AccountBalance>((int)length);
         for (var i = 0; i < (int)length; i++)
         {
@@ -79,6 +93,12 @@ public static class ChainReads
             var asset = AbiCodec.DecodeAddress(result, word, $"balances[{i}].asset");
             var subId = AbiCodec.DecodeUInt256(result, word + 1, $"balances[{i}].subId");
             var raw = AbiCodec.DecodeInt256(result, word + 2, $"balances[{i}].balance");
+            var element = i < decoded.Count ? decoded[i] : null;
+            if (element is null || !string.Equals(element.Asset, asset, StringComparison.OrdinalIgnoreCase) || element.SubId != subId || element.Balance != raw)
+            {
+                throw new AbiDecodeException($"balances[{i}]", "element does not decode to its words");
+            }
+
             decimal value;
             try
             {
@@ -148,6 +168,8 @@ public static class ChainReads
     public static Task<byte> DecimalsAsync(this JsonRpcClient rpc, string aggregator, CancellationToken cancellationToken = default) =>
         CallAsync(rpc, aggregator, [.. DecimalsSelector], DecimalsSignature, static r => DecodeDecimals(r), cancellationToken);
 
+    private static readonly FunctionCallDecoder OutputDecoder = new();
+
     private delegate T Decoder<out T>(ReadOnlySpan<byte> result);
 
     private static async Task<T> CallAsync<T>(JsonRpcClient rpc, string to, byte[] data, string function, Decoder<T> decode, CancellationToken cancellationToken)
@@ -168,5 +190,25 @@ public static class ChainReads
             var kind = e.Kind == AbiErrorKind.Short ? RpcErrorKind.ShortResult : RpcErrorKind.MalformedResponse;
             throw new RpcException(kind, rpc.SourceName, method, e.Field, e.Detail, e);
         }
+    }
+
+    /// <summary>The <c>getAccountBalances</c> output as Nethereum.ABI's DTO decoder reads it.</summary>
+    [FunctionOutput]
+    public sealed class BalancesOutput : IFunctionOutputDTO
+    {
+        [Parameter("tuple[]", "balances", 1)]
+        public List<BalanceTuple> Balances { get; set; } = [];
+    }
+
+    public sealed class BalanceTuple
+    {
+        [Parameter("address", "asset", 1)]
+        public string Asset { get; set; } = "";
+
+        [Parameter("uint256", "subId", 2)]
+        public BigInteger SubId { get; set; }
+
+        [Parameter("int256", "balance", 3)]
+        public BigInteger Balance { get; set; }
     }
 }

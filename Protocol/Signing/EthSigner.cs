@@ -1,7 +1,5 @@
-using Org.BouncyCastle.Crypto.Digests;
-using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
+using System.Numerics;
+using NBitcoin.Secp256k1;
 
 namespace MarketMaker.Protocol.Signing;
 
@@ -9,13 +7,14 @@ namespace MarketMaker.Protocol.Signing;
 public sealed class SignatureException(string field, string message) : ProtocolException("signature", field, message);
 
 /// <summary>
-/// Ethereum ECDSA over secp256k1: RFC 6979 deterministic k (HMAC-SHA256), low-s, 65-byte r‖s‖v with v ∈ {27, 28},
-/// and public-key recovery (what Solidity's <c>ecrecover</c> does).
+/// Ethereum ECDSA over secp256k1 on NBitcoin.Secp256k1 (the C# port of Bitcoin Core's libsecp256k1): RFC 6979
+/// deterministic k, low-s, 65-byte r‖s‖v with v ∈ {27, 28}, and public-key recovery (what Solidity's
+/// <c>ecrecover</c> does). Nothing here is our own curve arithmetic.
 /// </summary>
 public static class EthSigner
 {
-    private static readonly BigInteger N = EthKey.Domain.N;
-    private static readonly BigInteger HalfN = N.ShiftRight(1);
+    /// <summary>The secp256k1 group order n.</summary>
+    public static readonly BigInteger N = BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Signs a 32-byte digest; returns r (32) ‖ s (32) ‖ v (1) with s ≤ n/2 and v = 27 + recovery id.</summary>
     public static byte[] Sign(EthKey key, ReadOnlySpan<byte> digest)
@@ -25,37 +24,22 @@ public static class EthSigner
             throw new ArgumentException($"a digest is 32 bytes, got {digest.Length}", nameof(digest));
         }
 
-        var hash = digest.ToArray();
-        var signer = new ECDsaSigner(new HMacDsaKCalculator(new Sha256Digest()));
-        signer.Init(true, key.Parameters);
-        var rs = signer.GenerateSignature(hash);
-        var r = rs[0];
-        var s = rs[1];
-
-        // Low-s (EIP-2). Negating s mirrors R, so the recovery id flips; we find it by recovery below,
-        // which is correct whether or not s was flipped.
-        if (s.CompareTo(HalfN) > 0)
+        // libsecp256k1 signs with the RFC 6979 nonce and always returns the low-s form.
+        if (!key.Secret.TrySignRecoverable(digest, out var recoverable) || recoverable is null)
         {
-            s = N.Subtract(s);
+            throw new InvalidOperationException("secp256k1 signing failed");
         }
 
-        var e = new BigInteger(1, hash);
-        var expected = key.PublicKey;
-        for (var recoveryId = 0; recoveryId < 2; recoveryId++)
+        var signature = new byte[65];
+        recoverable.WriteToSpanCompact(signature.AsSpan(0, 64), out var recoveryId);
+        if (recoveryId > 1)
         {
-            var q = RecoverPoint(e, r, s, recoveryId);
-            if (q is not null && q.GetEncoded(false).AsSpan().SequenceEqual(expected))
-            {
-                var signature = new byte[65];
-                ToFixed32(r).CopyTo(signature, 0);
-                ToFixed32(s).CopyTo(signature, 32);
-                signature[64] = (byte)(27 + recoveryId);
-                return signature;
-            }
+            // Only when R.x ≥ n (probability about 2^-128), which v ∈ {27, 28} cannot express.
+            throw new InvalidOperationException("signature has no recovery id expressible as v 27/28");
         }
 
-        // Only possible when R.x ≥ n (probability about 2^-128), which v ∈ {27, 28} cannot express.
-        throw new InvalidOperationException("signature has no recovery id expressible as v 27/28");
+        signature[64] = (byte)(27 + recoveryId);
+        return signature;
     }
 
     /// <summary>
@@ -81,21 +65,16 @@ public static class EthSigner
             0 or 1 => v,
             _ => throw new SignatureException("signature.v", $"must be 27, 28, 0 or 1, got {v}"),
         };
-        var r = new BigInteger(1, signature[..32].ToArray());
-        var s = new BigInteger(1, signature[32..64].ToArray());
-        if (r.SignValue == 0 || r.CompareTo(N) >= 0)
+        CheckScalar(signature[..32], "signature.r");
+        CheckScalar(signature[32..64], "signature.s");
+
+        if (!SecpRecoverableECDSASignature.TryCreateFromCompact(signature[..64], recoveryId, out var recoverable) || recoverable is null ||
+            !ECPubKey.TryRecover(Context.Instance, recoverable, digest, out var publicKey) || publicKey is null)
         {
-            throw new SignatureException("signature.r", "must be between 1 and n-1");
+            throw new SignatureException("signature", "does not correspond to any public key");
         }
 
-        if (s.SignValue == 0 || s.CompareTo(N) >= 0)
-        {
-            throw new SignatureException("signature.s", "must be between 1 and n-1");
-        }
-
-        var q = RecoverPoint(new BigInteger(1, digest.ToArray()), r, s, recoveryId)
-            ?? throw new SignatureException("signature", "does not correspond to any public key");
-        return EthKey.AddressOf(q.GetEncoded(false));
+        return EthKey.AddressOf(publicKey.ToBytes(compressed: false));
     }
 
     /// <summary>As <see cref="Recover(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> for 0x-hex input.</summary>
@@ -115,41 +94,12 @@ public static class EthSigner
         }
     }
 
-    // SEC 1 v2 §4.1.6: Q = r⁻¹ (s·R − e·G), with R the curve point whose x is r and whose y parity is the recovery id.
-    private static ECPoint? RecoverPoint(BigInteger e, BigInteger r, BigInteger s, int recoveryId)
+    private static void CheckScalar(ReadOnlySpan<byte> word, string field)
     {
-        var curve = EthKey.Domain.Curve;
-        var x = r;
-        if (x.CompareTo(curve.Field.Characteristic) >= 0)
+        var value = new BigInteger(word, isUnsigned: true, isBigEndian: true);
+        if (value.IsZero || value >= N)
         {
-            return null;
+            throw new SignatureException(field, "must be between 1 and n-1");
         }
-
-        var encoded = new byte[33];
-        encoded[0] = (byte)(recoveryId == 0 ? 0x02 : 0x03);
-        ToFixed32(x).CopyTo(encoded, 1);
-        ECPoint rPoint;
-        try
-        {
-            rPoint = curve.DecodePoint(encoded);
-        }
-        catch (ArgumentException)
-        {
-            return null; // x is not on the curve
-        }
-
-        var rInv = r.ModInverse(N);
-        var u1 = N.Subtract(e.Mod(N)).Multiply(rInv).Mod(N);
-        var u2 = s.Multiply(rInv).Mod(N);
-        var q = ECAlgorithms.SumOfTwoMultiplies(EthKey.Domain.G, u1, rPoint, u2).Normalize();
-        return q.IsInfinity ? null : q;
-    }
-
-    private static byte[] ToFixed32(BigInteger value)
-    {
-        var bytes = value.ToByteArrayUnsigned();
-        var word = new byte[32];
-        bytes.CopyTo(word, 32 - bytes.Length);
-        return word;
     }
 }

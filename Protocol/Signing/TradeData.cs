@@ -1,5 +1,7 @@
 using System.Numerics;
 using MarketMaker.Protocol.Abi;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.ABI.Model;
 
 namespace MarketMaker.Protocol.Signing;
 
@@ -13,6 +15,21 @@ public sealed record TradeData
 {
     /// <summary>Encoded size: 7 static words.</summary>
     public const int EncodedLength = 7 * AbiCodec.WordSize;
+
+    /// <summary>The tuple's parameters as Nethereum.ABI encodes and decodes them, in order.</summary>
+    internal static readonly Parameter[] Parameters =
+    [
+        new("address", "asset", 1),
+        new("uint256", "subId", 2),
+        new("int256", "limitPrice", 3),
+        new("int256", "desiredAmount", 4),
+        new("uint256", "worstFee", 5),
+        new("uint256", "recipientId", 6),
+        new("bool", "isBid", 7),
+    ];
+
+    private static readonly ParametersEncoder Encoder = new();
+    private static readonly ParameterDecoder Decoder = new();
 
     public TradeData(string asset, BigInteger subId, BigInteger limitPrice, BigInteger desiredAmount, BigInteger worstFee, BigInteger recipientId, bool isBid)
     {
@@ -65,15 +82,8 @@ public sealed record TradeData
             recipientId,
             isBid);
 
-    /// <summary>ABI encoding: 224 bytes (7 static words).</summary>
-    public byte[] Encode() => AbiCodec.Concat(
-        AbiCodec.EncodeAddress(Asset, "asset"),
-        AbiCodec.EncodeUInt256(SubId, "subId"),
-        AbiCodec.EncodeInt256(LimitPrice, "limitPrice"),
-        AbiCodec.EncodeInt256(DesiredAmount, "desiredAmount"),
-        AbiCodec.EncodeUInt256(WorstFee, "worstFee"),
-        AbiCodec.EncodeUInt256(RecipientId, "recipientId"),
-        AbiCodec.EncodeBool(IsBid));
+    /// <summary>ABI encoding by Nethereum.ABI: 224 bytes (7 static words).</summary>
+    public byte[] Encode() => Encoder.EncodeParameters(Parameters, [Asset, SubId, LimitPrice, DesiredAmount, WorstFee, RecipientId, IsBid]);
 
     /// <summary>The encoding as 0x-hex (2 + 448 characters).</summary>
     public string EncodeHex() => Hex.Encode(Encode());
@@ -89,14 +99,44 @@ public sealed record TradeData
                 data.Length < EncodedLength ? AbiErrorKind.Short : AbiErrorKind.Malformed);
         }
 
-        return new TradeData(
-            AbiCodec.DecodeAddress(data, 0, "TradeData.asset"),
-            AbiCodec.DecodeUInt256(data, 1, "TradeData.subId"),
-            AbiCodec.DecodeInt256(data, 2, "TradeData.limitPrice"),
-            AbiCodec.DecodeInt256(data, 3, "TradeData.desiredAmount"),
-            AbiCodec.DecodeUInt256(data, 4, "TradeData.worstFee"),
-            AbiCodec.DecodeUInt256(data, 5, "TradeData.recipientId"),
-            AbiCodec.DecodeBool(data, 6, "TradeData.isBid"));
+        var bytes = data.ToArray();
+        List<ParameterOutput> values;
+        try
+        {
+            values = Decoder.DecodeDefaultData(bytes, Parameters);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException)
+        {
+            throw new AbiDecodeException("TradeData", "is not an encoded TradeData tuple");
+        }
+
+        var trade = new TradeData(
+            ((string)values[0].Result).ToLowerInvariant(),
+            (BigInteger)values[1].Result,
+            (BigInteger)values[2].Result,
+            (BigInteger)values[3].Result,
+            (BigInteger)values[4].Result,
+            (BigInteger)values[5].Result,
+            (bool)values[6].Result);
+
+        // Nethereum's decoders are lenient (an address word's upper bytes and a bool word's high bits are ignored):
+        // the data is canonical only if it is exactly what Nethereum encodes for the decoded values.
+        var canonical = trade.Encode();
+        for (var i = 0; i < Parameters.Length; i++)
+        {
+            if (!canonical.AsSpan(i * AbiCodec.WordSize, AbiCodec.WordSize).SequenceEqual(data.Slice(i * AbiCodec.WordSize, AbiCodec.WordSize)))
+            {
+                var why = Parameters[i].Type switch
+                {
+                    "address" => "address word has non-zero upper 12 bytes",
+                    "bool" => "bool word must be 0 or 1",
+                    _ => "is not a canonical word",
+                };
+                throw new AbiDecodeException($"TradeData.{Parameters[i].Name}", why);
+            }
+        }
+
+        return trade;
     }
 
     /// <summary>Decodes 0x-hex (448 hex digits, optional 0x).</summary>

@@ -7,18 +7,23 @@ using MarketMaker.Shell.Tests.Infrastructure;
 
 namespace MarketMaker.Shell.Tests.Chain;
 
-/// <summary>Our EIP-712 signatures equal ethers v6 <c>Wallet.signTypedData</c> byte for byte (one node run for all).</summary>
+/// <summary>
+/// Our EIP-712 signing against ethers v6 in both directions on the same random actions and cancels (one node run for
+/// all): our digest and signature equal ethers' <c>TypedDataEncoder.hash</c> and <c>Wallet.signTypedData</c> byte for
+/// byte; ethers' <c>verifyTypedData</c> recovers our signer from our signature; our recovery gives the signer from
+/// ethers' signature, and rejects it for a changed nonce.
+/// </summary>
 public sealed class EthersCrossCheckTests
 {
-    private const int Actions = 220;
-    private const int Cancels = 60;
+    private const int Actions = 240;
+    private const int Cancels = 210;
 
     [Fact]
     public async Task Random_actions_and_cancels_are_signed_exactly_as_ethers_signs_them()
     {
         var random = new RandomSigning(20260801);
         var items = new JsonArray();
-        var ours = new List<(string Signature, string Digest, string Signer, string What)>();
+        var ours = new List<(string Signature, string Digest, string Signer, string What, Func<string, string> Recover, Func<string, bool> ChangedVerifies)>();
         for (var i = 0; i < Actions + Cancels; i++)
         {
             var (key, keyHex) = random.Key();
@@ -41,7 +46,9 @@ public sealed class EthersCrossCheckTests
                     ["owner"] = action.Owner,
                     ["signer"] = action.Signer,
                 };
-                ours.Add((Eip712.SignAction(key, domain, action), Hex.Encode(Eip712.ActionDigest(domain, action)), key.Address, action.ToString()));
+                var changed = new MatchingAction(action.SubaccountId, (action.Nonce + 1) % (System.Numerics.BigInteger.One << 256), action.Module, action.Data, action.Expiry, action.Owner, action.Signer);
+                ours.Add((Eip712.SignAction(key, domain, action), Hex.Encode(Eip712.ActionDigest(domain, action)), key.Address, action.ToString(),
+                    sig => Eip712.RecoverActionSigner(domain, action, sig), sig => Eip712.IsSignedBySigner(domain, changed, sig)));
             }
             else
             {
@@ -53,9 +60,12 @@ public sealed class EthersCrossCheckTests
                     ["nonce"] = Dec(cancel.Nonce),
                     ["expiry"] = Dec(cancel.Expiry),
                 };
-                ours.Add((Eip712.SignCancel(key, domain, cancel), Hex.Encode(Eip712.CancelDigest(domain, cancel)), key.Address, cancel.ToString()));
+                var changed = new MatchingCancel(cancel.Owner, cancel.Signer, (cancel.Nonce + 1) % (System.Numerics.BigInteger.One << 256), cancel.Expiry);
+                ours.Add((Eip712.SignCancel(key, domain, cancel), Hex.Encode(Eip712.CancelDigest(domain, cancel)), key.Address, cancel.ToString(),
+                    sig => Eip712.RecoverCancelSigner(domain, cancel, sig), sig => Eip712.IsSignedBySigner(domain, changed, sig)));
             }
 
+            item["theirSignature"] = ours[^1].Signature;
             items.Add(item);
         }
 
@@ -69,6 +79,14 @@ public sealed class EthersCrossCheckTests
             Assert.True(ours[i].Digest == theirs[i].GetProperty("digest").GetString(), $"digest differs for item {i}: {ours[i].What}");
             Assert.True(ours[i].Signature == theirs[i].GetProperty("signature").GetString(), $"signature differs for item {i}: {ours[i].What}");
             Assert.Equal(ours[i].Signer, theirs[i].GetProperty("recovered").GetString());
+
+            // ethers → us: our recovery of ethers' signature is the signer; the signature does not cover a changed nonce.
+            var ethersSignature = theirs[i].GetProperty("signature").GetString()!;
+            Assert.Equal(ours[i].Signer, ours[i].Recover(ethersSignature));
+            Assert.False(ours[i].ChangedVerifies(ethersSignature), $"ethers' signature verified for a changed nonce, item {i}");
+
+            // us → ethers: ethers' verifyTypedData recovers our signer from our signature.
+            Assert.Equal(ours[i].Signer, theirs[i].GetProperty("recoveredTheirs").GetString());
         }
     }
 

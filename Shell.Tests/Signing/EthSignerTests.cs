@@ -1,15 +1,14 @@
+using System.Numerics;
 using System.Security.Cryptography;
 using MarketMaker.Protocol;
 using MarketMaker.Protocol.Signing;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Math;
+using Nethereum.Signer;
 
 namespace MarketMaker.Shell.Tests.Signing;
 
 public sealed class EthSignerTests
 {
-    private static readonly BigInteger N = Org.BouncyCastle.Asn1.Sec.SecNamedCurves.GetByName("secp256k1").N;
+    private static readonly BigInteger N = EthSigner.N;
     private static readonly EthKey Key = EthKey.Parse("0x2ae8be44db8a590d20bffbe3b6872df9b569147d3bf6801a35a28281a4816bbd");
 
     [Fact]
@@ -24,16 +23,13 @@ public sealed class EthSignerTests
             var sig = EthSigner.Sign(Key, digest);
 
             Assert.Equal(65, sig.Length);
-            var r = new BigInteger(1, sig[..32]);
-            var s = new BigInteger(1, sig[32..64]);
-            Assert.True(s.CompareTo(N.ShiftRight(1)) <= 0, "s must be in the lower half");
+            var s = new BigInteger(sig.AsSpan(32, 32), isUnsigned: true, isBigEndian: true);
+            Assert.True(s <= N >> 1, "s must be in the lower half");
             Assert.Contains(sig[64], new byte[] { 27, 28 });
             seenV.Add(sig[64]);
 
-            // Independent check: plain ECDSA verification of (r, s) with BouncyCastle.
-            var verifier = new ECDsaSigner();
-            verifier.Init(false, new ECPublicKeyParameters(Org.BouncyCastle.Asn1.Sec.SecNamedCurves.GetByName("secp256k1").Curve.DecodePoint(Key.PublicKey), KeyDomain()));
-            Assert.True(verifier.VerifySignature(digest, r, s));
+            // Independent check: plain ECDSA verification of (r, s) by another implementation (Nethereum's, on BouncyCastle).
+            Assert.True(new EthECKey(Key.PublicKey, isPrivate: false).VerifyAllowingOnlyLowS(digest, EthECDSASignatureFactory.FromComponents(sig[..32], sig[32..64])));
 
             Assert.Equal(Key.Address, EthSigner.Recover(digest, sig));
         }
@@ -63,7 +59,7 @@ public sealed class EthSignerTests
     {
         var digest = SHA256.HashData("malleable"u8);
         var sig = EthSigner.Sign(Key, digest);
-        var highS = N.Subtract(new BigInteger(1, sig[32..64])).ToByteArrayUnsigned();
+        var highS = (N - new BigInteger(sig.AsSpan(32, 32), isUnsigned: true, isBigEndian: true)).ToByteArray(isUnsigned: true, isBigEndian: true);
         var twin = sig.ToArray();
         Array.Clear(twin, 32, 32);
         highS.CopyTo(twin, 64 - highS.Length);
@@ -107,7 +103,7 @@ public sealed class EthSignerTests
         Assert.Equal("signature.r", Assert.Throws<SignatureException>(() => EthSigner.Recover(digest, zeroR)).Field);
 
         var bigS = sig.ToArray();
-        N.ToByteArrayUnsigned().CopyTo(bigS, 32);
+        N.ToByteArray(isUnsigned: true, isBigEndian: true).CopyTo(bigS, 32);
         Assert.Equal("signature.s", Assert.Throws<SignatureException>(() => EthSigner.Recover(digest, bigS)).Field);
     }
 
@@ -135,11 +131,5 @@ public sealed class EthSignerTests
     {
         Assert.DoesNotContain("2ae8be44db8a590d", Key.ToString(), StringComparison.OrdinalIgnoreCase);
         Assert.Contains(Key.Address, Key.ToString());
-    }
-
-    private static ECDomainParameters KeyDomain()
-    {
-        var c = Org.BouncyCastle.Asn1.Sec.SecNamedCurves.GetByName("secp256k1");
-        return new ECDomainParameters(c.Curve, c.G, c.N, c.H);
     }
 }

@@ -253,7 +253,7 @@ public static class BotProcess
 
             await using (wiring)
             {
-                // Which protections are off, said once at start (docs/safety.md).
+                // Which protections are off, said once at start (docs/instances.md).
                 var stale = s.Bot.StaleMarketDataTimeoutSeconds == 0 || s.Bot.StaleBalanceTimeoutSeconds == 0;
                 log.Log(stale ? LogLevel.Warning : LogLevel.Information, "protections {Protections}", Protections.Line(s, wiring.Ports.Instance is not null));
                 var observer = new BotObserver(handle.Metrics, handle.Readiness, s.Bot, log, s.SoakLogIntervalSeconds, StartedAt);

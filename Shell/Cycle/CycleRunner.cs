@@ -100,8 +100,9 @@ public sealed class CycleRunner
         var errors = new List<string>();
         var marketTask = Fetch("market_data", _marketData, _ports.MarketData.FetchAsync, _timeouts.MarketData, errors, ct);
         // While reconciling (before anything is placed) the live-order read also reads the highest nonce the owner has
-        // used at the exchange; both must succeed for the orders to count as fresh (NonceFloor).
-        var floorSource = State.Phase == BotPhase.Startup ? _ports.Orders as INonceFloorSource : null;
+        // used at the exchange; both must succeed for the orders to count as fresh (NonceFloor). A standby reads it every
+        // cycle too: the cycle in which it takes the lock over starts reconciling (and may place) with that floor.
+        var floorSource = State.Phase == BotPhase.Startup || _instance is { IsActive: false } ? _ports.Orders as INonceFloorSource : null;
         (bool Read, long? Highest) floor = default;
         var ordersTask = Fetch("live_orders", _orders, async c =>
         {

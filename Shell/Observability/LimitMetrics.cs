@@ -26,6 +26,7 @@ internal sealed class LimitMetrics
         ("max_notional_per_side", c => c.MaxNotionalPerSide),
         ("max_quote_age_seconds", c => c.MaxQuoteAgeSeconds),
         ("max_anchor_deviation_bps", c => c.MaxAnchorDeviationBps),
+        ("max_drawdown", c => c.MaxDrawdown),
     ];
 
     private readonly Gauge quotePrice;
