@@ -5,6 +5,7 @@ using MarketMaker.Shell.Config;
 using MarketMaker.Shell.FairAnchor;
 using MarketMaker.Shell.Integration;
 using MarketMaker.Shell.Replay;
+using MarketMaker.Shell.State;
 
 namespace MarketMaker.Shell;
 
@@ -57,6 +58,8 @@ public static class Program
                     return DecideCommand.Run(rest, Console.In, Console.Out, Console.Error);
                 case "replay":
                     return await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token);
+                case "reset-drawdown":
+                    return ResetDrawdownCommand.Run(rest, env, Console.Out, Console.Error);
                 case "fair-anchor":
                     if (rest.Contains("--help") || rest.Contains("-h"))
                     {

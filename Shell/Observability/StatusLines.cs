@@ -40,6 +40,9 @@ public sealed record RunSummary
     public decimal ExternalAnchor { get; init; }
     public decimal BestBid { get; init; }
     public decimal BestAsk { get; init; }
+
+    /// <summary>The P&amp;L of the last decision that reported one (docs/pnl.md); null before the first.</summary>
+    public PnlReport? Pnl { get; init; }
 }
 
 /// <summary>The soak status and shutdown summary lines (reference-bot.md §8) as pure functions.</summary>
@@ -84,6 +87,7 @@ public static class StatusLines
             ExternalAnchor = decision.ExternalAnchorPrice ?? 0m,
             BestBid = book is { Bids.IsDefaultOrEmpty: false } ? book.Bids[0].Price : 0m,
             BestAsk = book is { Asks.IsDefaultOrEmpty: false } ? book.Asks[0].Price : 0m,
+            Pnl = decision.Pnl ?? s.Pnl,
         };
     }
 
@@ -95,7 +99,7 @@ public static class StatusLines
             + $"fills_buy={s.FillsBuy} fills_sell={s.FillsSell} partial_fills={s.PartialFills} cancels={s.Cancels} "
             + $"md_age={Age(s.MarketDataAgeSeconds)} bal_age={Age(s.BalanceAgeSeconds)} anchor_age={Age(s.AnchorAgeSeconds)} "
             + $"halt_reason={GoQuote(s.CurrentHaltReason)} ref={F6(s.ReferencePrice)} local_ref={F6(s.LocalReference)} "
-            + $"ext_anchor={F6(s.ExternalAnchor)} best_bid={F6(s.BestBid)} best_ask={F6(s.BestAsk)}");
+            + $"ext_anchor={F6(s.ExternalAnchor)} best_bid={F6(s.BestBid)} best_ask={F6(s.BestAsk)} {PnlFields(s.Pnl)}");
 
     /// <summary>The shutdown summary line (logged as "shutdown summary").</summary>
     public static string Shutdown(RunSummary s, DateTimeOffset now) =>
@@ -105,7 +109,22 @@ public static class StatusLines
             + $"fills_buy={s.FillsBuy} fills_sell={s.FillsSell} partial_fills={s.PartialFills} cancels={s.Cancels} "
             + $"max_quote_age={GoDuration(TimeSpan.FromSeconds((double)s.MaxQuoteAgeSeconds))} "
             + $"max_anchor_deviation_bps={s.MaxAnchorDeviationBps.ToString("F4", CultureInfo.InvariantCulture)} "
-            + $"max_net_inventory={F6(s.MaxAbsInventory)}");
+            + $"max_net_inventory={F6(s.MaxAbsInventory)} {PnlFields(s.Pnl)} max_drawdown={F6(s.Pnl?.MaxDrawdown ?? 0m)}");
+
+    /// <summary>
+    /// The P&amp;L fields both lines end with: realized, unrealized, total and drawdown (quote currency; n/a while
+    /// there is no mark) and the average markouts and spread capture in bps (n/a before the first).
+    /// </summary>
+    public static string PnlFields(PnlReport? p) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"pnl_realized={F6(p?.Realized ?? 0m)} pnl_unrealized={Opt6(p?.Unrealized)} pnl_total={Opt6(p?.Total)} drawdown={Opt6(p?.Drawdown)} "
+            + $"markout_1s_bps={Bps(p?.Markout1sBps)} markout_10s_bps={Bps(p?.Markout10sBps)} markout_60s_bps={Bps(p?.Markout60sBps)} "
+            + $"spread_capture_bps={Bps(p?.SpreadCaptureBps)}");
+
+    private static string Opt6(decimal? value) => value is { } v ? F6(v) : "n/a";
+
+    private static string Bps(decimal? value) => value is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
 
     /// <summary>A Go <c>time.Duration</c> string truncated to whole seconds: 0s, 45s, 2m5s, 1h0m0s, 26h3m4s.</summary>
     public static string GoDuration(TimeSpan duration)
