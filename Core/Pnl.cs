@@ -13,7 +13,7 @@ public sealed record BpsAverage(decimal SumBps = 0m, long Count = 0)
 }
 
 /// <summary>
-/// The P&amp;L book (docs/decision-core.md, "P&amp;L and markouts"), kept in the state file as a diagnostic so it
+/// The P&amp;L book (docs/pnl.md), kept in the state file as a diagnostic so it
 /// survives a restart. Average-cost method in the quote currency, from the fills the core observes:
 /// <see cref="Position"/> is the signed base position built by those fills (not the balance), <see cref="CostBasis"/>
 /// what the open position cost (negative for a short: what selling it brought in), so the average cost is
@@ -154,7 +154,7 @@ public sealed record PnlReport(
 
 internal sealed record PnlStep(PnlBook Book, ImmutableArray<PendingMarkout> Pending, decimal? Mark, ImmutableArray<Markout> Markouts, PnlReport Report, Halt? DrawdownHalt);
 
-/// <summary>P&amp;L, markouts and the drawdown stop for one decision (pure; docs/decision-core.md).</summary>
+/// <summary>P&amp;L, markouts and the drawdown stop for one decision (pure; docs/pnl.md).</summary>
 public static class PnlAccounting
 {
     public static readonly ImmutableArray<int> Horizons = [1, 10, 60];
