@@ -21,12 +21,14 @@ public static class Program
             return 0;
         }
 
+        // run, paper and fair-anchor are hosts: their host's lifetime owns SIGINT/SIGTERM (Hosting/SignalLifetime.cs).
+        // The other commands finish what they are doing and exit cleanly on the first signal.
         using var stop = new CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        var hosted = command is "run" or "paper" or "fair-anchor";
+        using var sigint = hosted ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = hosted ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         void Stop(PosixSignalContext context)
         {
-            // The command finishes what it is doing (a bot cycle in flight) and exits cleanly.
             context.Cancel = true;
             stop.Cancel();
         }
