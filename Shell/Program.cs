@@ -58,6 +58,8 @@ public static class Program
                     return DecideCommand.Run(rest, Console.In, Console.Out, Console.Error);
                 case "replay":
                     return await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token);
+                case "history":
+                    return await History.HistoryCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
                 case "reset-drawdown":
                     return ResetDrawdownCommand.Run(rest, env, Console.Out, Console.Error);
                 case "fair-anchor":
