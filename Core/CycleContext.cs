@@ -46,7 +46,7 @@ internal sealed class CycleContext
             BaseCapacity = Balances?.BaseTotal ?? 0m;
         }
 
-        MarketDataStale = IsStale(Older(snapshot.MarketData.FetchedAt, snapshot.Orders.FetchedAt), config.StaleMarketDataTimeoutSeconds);
+        MarketDataStale = IsStale(Freshness.Older(snapshot.MarketData.FetchedAt, snapshot.Orders.FetchedAt), config.StaleMarketDataTimeoutSeconds);
         BalancesStale = IsStale(snapshot.Balances.FetchedAt, config.StaleBalanceTimeoutSeconds);
     }
 
@@ -89,9 +89,6 @@ internal sealed class CycleContext
         fetchedAt is not { } at || (timeoutSeconds > 0 && Now - at > TimeSpan.FromSeconds(timeoutSeconds));
 
     public decimal? AgeSeconds(DateTimeOffset? at) => at is { } t ? Num.Seconds(Now - t) : null;
-
-    private static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) =>
-        a is null || b is null ? null : (a < b ? a : b);
 
     /// <summary>Effective inventory limits with MM_MAX_NET_INVENTORY applied (reference-bot.md §2).</summary>
     public (decimal MaxLong, decimal MaxShort) EffectiveLimits() => Config.EffectiveInventoryLimits();

@@ -312,7 +312,7 @@ public static class Decider
         return new MetricValues(
             QuoteAgeSeconds: ctx.AgeSeconds(quoteTime),
             ExchangeQuoteAgeSeconds: exchangeAge,
-            MarketDataAgeSeconds: ctx.AgeSeconds(Older(ctx.Snapshot.MarketData.FetchedAt, ctx.Snapshot.Orders.FetchedAt)),
+            MarketDataAgeSeconds: ctx.AgeSeconds(Freshness.Older(ctx.Snapshot.MarketData.FetchedAt, ctx.Snapshot.Orders.FetchedAt)),
             BalanceAgeSeconds: ctx.AgeSeconds(ctx.Snapshot.Balances.FetchedAt),
             AnchorAgeSeconds: ctx.AgeSeconds(anchorAt),
             ExternalAnchorAgeSeconds: next.ExternalAnchor.Accepted is { } mark ? Num.Seconds(ctx.Now - mark.ObservedAt) : null,
@@ -331,7 +331,4 @@ public static class Decider
             ExternalAnchorAccepted: external.Accepted ? 1 : 0,
             ExternalAnchorRejected: external.Rejection is null ? 0 : 1);
     }
-
-    private static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) =>
-        a is null || b is null ? null : (a < b ? a : b);
 }

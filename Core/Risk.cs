@@ -86,9 +86,6 @@ internal static class Risk
     public static string InventoryText(CycleContext ctx) =>
         ctx.TargetInventory == 0m ? $"{ctx.Inventory}" : $"{ctx.InventoryDeviation} (balance {ctx.Inventory} - target {ctx.TargetInventory})";
 
-    private static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) =>
-        a is null || b is null ? null : (a < b ? a : b);
-
     /// <summary>Which of the two market-data inputs is stale, named by where it comes from (the database or markets-service).</summary>
     private static string StaleMarketDataDetail(CycleContext ctx)
     {
@@ -108,7 +105,7 @@ internal static class Risk
             parts.Add($"book and trades (markets-service) {AgeDetail(ctx, book, timeout)}");
         }
 
-        return parts.Count == 0 ? AgeDetail(ctx, Older(book, orders), timeout) : string.Join("; ", parts);
+        return parts.Count == 0 ? AgeDetail(ctx, Freshness.Older(book, orders), timeout) : string.Join("; ", parts);
     }
 
     private static string AgeDetail(CycleContext ctx, DateTimeOffset? at, int timeoutSeconds) =>

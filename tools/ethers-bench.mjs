@@ -6,18 +6,9 @@
 // Integers are decimal strings; times are per item, in nanoseconds (process.hrtime.bigint).
 import { createInterface } from 'node:readline';
 import { AbiCoder, Wallet, verifyTypedData } from 'ethers';
+import { matchingDomain, typesFor } from './eip712-matching.mjs';
 
-const types = {
-  Action: [
-    { name: 'subaccountId', type: 'uint256' },
-    { name: 'nonce', type: 'uint256' },
-    { name: 'module', type: 'address' },
-    { name: 'data', type: 'bytes' },
-    { name: 'expiry', type: 'uint256' },
-    { name: 'owner', type: 'address' },
-    { name: 'signer', type: 'address' },
-  ],
-};
+const types = typesFor('Action');
 const tradeTypes = ['address', 'uint256', 'int256', 'int256', 'uint256', 'uint256', 'bool'];
 const coder = AbiCoder.defaultAbiCoder();
 
@@ -33,7 +24,7 @@ for await (const line of rl) {
   if (!line.trim()) continue;
   const msg = JSON.parse(line);
   if (msg.setup) {
-    domain = { name: 'Matching', version: '1.0', chainId: BigInt(msg.setup.chainId), verifyingContract: msg.setup.verifyingContract };
+    domain = matchingDomain(msg.setup.chainId, msg.setup.verifyingContract);
     wallets = msg.setup.keys.map((k) => new Wallet(k));
     items = msg.setup.items;
     for (const item of items) item.data = encodeTrade(item.trade); // for verify, outside the timed section

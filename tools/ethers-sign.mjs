@@ -5,24 +5,7 @@
 // stdout: JSON array, same order, of {signature, digest, recovered, recoveredTheirs} (recoveredTheirs: the address
 //         ethers' verifyTypedData recovers from theirSignature, or null when the signature does not parse).
 import { Wallet, TypedDataEncoder, verifyTypedData } from 'ethers';
-
-const types = {
-  Action: [
-    { name: 'subaccountId', type: 'uint256' },
-    { name: 'nonce', type: 'uint256' },
-    { name: 'module', type: 'address' },
-    { name: 'data', type: 'bytes' },
-    { name: 'expiry', type: 'uint256' },
-    { name: 'owner', type: 'address' },
-    { name: 'signer', type: 'address' },
-  ],
-  Cancel: [
-    { name: 'owner', type: 'address' },
-    { name: 'signer', type: 'address' },
-    { name: 'nonce', type: 'uint256' },
-    { name: 'expiry', type: 'uint256' },
-  ],
-};
+import { matchingDomain, typesFor } from './eip712-matching.mjs';
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
@@ -31,10 +14,10 @@ const items = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 const out = [];
 for (const item of items) {
   const wallet = new Wallet(item.privateKey);
-  const domain = { name: 'Matching', version: '1.0', chainId: BigInt(item.domain.chainId), verifyingContract: item.domain.verifyingContract };
+  const domain = matchingDomain(item.domain.chainId, item.domain.verifyingContract);
   const primary = item.action ? 'Action' : 'Cancel';
   const value = item.action ?? item.cancel;
-  const oneType = { [primary]: types[primary] };
+  const oneType = typesFor(primary);
   const signature = await wallet.signTypedData(domain, oneType, value);
   const digest = TypedDataEncoder.hash(domain, oneType, value);
   const recovered = verifyTypedData(domain, oneType, value, signature).toLowerCase();

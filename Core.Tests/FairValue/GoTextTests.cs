@@ -46,8 +46,32 @@ public sealed class GoTextTests
     [InlineData("x\ny\tz", "\"x\\ny\\tz\"")]
     [InlineData("\u0001", "\"\\x01\"")]
     [InlineData("USDCcNGN-DEC31", "\"USDCcNGN-DEC31\"")]
+    [InlineData("\a\b\f\v", "\"\\a\\b\\f\\v\"")]
+    [InlineData("\u007f", "\"\\x7f\"")]
+    [InlineData("\u0085", "\"\\u0085\"")]
+    [InlineData("a\u00a0b", "\"a\\u00a0b\"")]
+    [InlineData("\u200b", "\"\\u200b\"")]
+    [InlineData("caf\u00e9 \U0001F600", "\"caf\u00e9 \U0001F600\"")]
+    [InlineData("\U000E0001", "\"\\U000e0001\"")]
     public void Quote_renders_like_go_percent_q(string? value, string expected)
     {
         Assert.Equal(expected, GoText.Quote(value));
+    }
+
+    [Fact]
+    public void Quote_writes_a_lone_surrogate_as_the_replacement_character()
+    {
+        var lone = "x" + (char)0xD800 + "y";
+        Assert.Equal("\"x\\ufffdy\"", GoText.Quote(lone));
+    }
+
+    [Theory]
+    [InlineData(0.9, "0s")]
+    [InlineData(45.7, "45s")]
+    [InlineData(93784.9, "26h3m4s")]
+    [InlineData(-5.9, "-5s")]
+    public void DurationTruncated_renders_like_go_truncated_to_the_second(double seconds, string expected)
+    {
+        Assert.Equal(expected, GoText.DurationTruncated(TimeSpan.FromSeconds(seconds)));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using MarketMaker.Core.FairValue;
 
 namespace MarketMaker.Core.Config;
 
@@ -214,48 +215,11 @@ public sealed class ConfigReader
         return raw is null ? "" : ": got " + Quote(raw);
     }
 
-    /// <summary>Double-quotes a value for a message, escaping quotes and control characters; long values are cut.</summary>
+    /// <summary>A value quoted for a message (Go <c>%q</c>, <see cref="GoText.Quote"/>); values longer than 120 characters are cut.</summary>
     public static string Quote(string value)
     {
         const int max = 120;
-        var text = value.Length > max ? value[..max] + "…" : value;
-        var sb = new System.Text.StringBuilder(text.Length + 2);
-        sb.Append('"');
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '"':
-                    sb.Append("\\\"");
-                    break;
-                case '\\':
-                    sb.Append("\\\\");
-                    break;
-                case '\n':
-                    sb.Append("\\n");
-                    break;
-                case '\r':
-                    sb.Append("\\r");
-                    break;
-                case '\t':
-                    sb.Append("\\t");
-                    break;
-                default:
-                    if (char.IsControl(c))
-                    {
-                        sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
-        return sb.ToString();
+        return GoText.Quote(value.Length > max ? value[..max] + "…" : value);
     }
 
     public static bool TryParseDecimal(string text, out decimal value) =>

@@ -9,59 +9,59 @@ namespace MarketMaker.Core.FairValue;
 /// </summary>
 public static class GoText
 {
-    /// <summary>Go <c>%q</c>: a double-quoted string with backslash escapes for quotes, backslashes and control characters.</summary>
+    /// <summary>
+    /// Go <c>%q</c> (<c>strconv.Quote</c>): double quotes; <c>\"</c>, <c>\\</c>, <c>\a \b \f \n \r \t \v</c>;
+    /// other ASCII control characters as <c>\xNN</c>; any other non-printable rune as <c>\uNNNN</c> or <c>\UNNNNNNNN</c>;
+    /// a lone surrogate (invalid UTF-16) as <c>\ufffd</c>. The one quoting helper of the solution.
+    /// </summary>
     public static string Quote(string? value)
     {
-        var sb = new StringBuilder((value?.Length ?? 0) + 2);
+        var text = value ?? string.Empty;
+        var sb = new StringBuilder(text.Length + 2);
         sb.Append('"');
-        foreach (var c in value ?? string.Empty)
+        var inv = CultureInfo.InvariantCulture;
+        for (var i = 0; i < text.Length;)
         {
-            switch (c)
+            if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var used) != System.Buffers.OperationStatus.Done)
             {
-                case '"':
-                    sb.Append("\\\"");
-                    break;
-                case '\\':
-                    sb.Append("\\\\");
-                    break;
-                case '\a':
-                    sb.Append("\\a");
-                    break;
-                case '\b':
-                    sb.Append("\\b");
-                    break;
-                case '\f':
-                    sb.Append("\\f");
-                    break;
-                case '\n':
-                    sb.Append("\\n");
-                    break;
-                case '\r':
-                    sb.Append("\\r");
-                    break;
-                case '\t':
-                    sb.Append("\\t");
-                    break;
-                case '\v':
-                    sb.Append("\\v");
-                    break;
-                default:
-                    if (c < 0x20 || c == 0x7f)
-                    {
-                        sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
+                sb.Append("\\ufffd");
+                i += Math.Max(used, 1);
+                continue;
             }
+
+            i += used;
+            var c = rune.Value;
+            _ = c switch
+            {
+                '"' => sb.Append("\\\""),
+                '\\' => sb.Append("\\\\"),
+                '\a' => sb.Append("\\a"),
+                '\b' => sb.Append("\\b"),
+                '\f' => sb.Append("\\f"),
+                '\n' => sb.Append("\\n"),
+                '\r' => sb.Append("\\r"),
+                '\t' => sb.Append("\\t"),
+                '\v' => sb.Append("\\v"),
+                < 0x20 or 0x7f => sb.Append(inv, $"\\x{c:x2}"),
+                _ when IsPrint(rune) => sb.Append(rune.ToString()),
+                < 0x10000 => sb.Append(inv, $"\\u{c:x4}"),
+                _ => sb.Append(inv, $"\\U{c:x8}"),
+            };
         }
 
         sb.Append('"');
         return sb.ToString();
     }
+
+    /// <summary>Go's <c>strconv.IsPrint</c>: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
+    private static bool IsPrint(Rune rune) =>
+        rune.Value == ' ' || Rune.GetUnicodeCategory(rune) switch
+        {
+            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
+                or UnicodeCategory.OtherNotAssigned or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator
+                or UnicodeCategory.ParagraphSeparator => false,
+            _ => true,
+        };
 
     /// <summary>
     /// Go <c>%v</c> of a float64 (shortest <c>%g</c>): plain digits when the decimal exponent is in [−4, 6),
@@ -125,18 +125,27 @@ public static class GoText
     public static string DurationSeconds(TimeSpan duration)
     {
         var ticks = duration.Ticks;
-        var negative = ticks < 0;
-        var abs = negative ? -(decimal)ticks : ticks;
+        var abs = ticks < 0 ? -(decimal)ticks : ticks;
         var seconds = (long)decimal.Floor((abs + (TimeSpan.TicksPerSecond / 2)) / TimeSpan.TicksPerSecond);
+        return WholeSeconds(ticks < 0 ? -seconds : seconds);
+    }
+
+    /// <summary>Go <c>d.Truncate(time.Second).String()</c>: toward zero, e.g. <c>0s</c>, <c>45s</c>, <c>2m5s</c>, <c>26h3m4s</c>.</summary>
+    public static string DurationTruncated(TimeSpan duration) => WholeSeconds(duration.Ticks / TimeSpan.TicksPerSecond);
+
+    /// <summary>Go's <c>time.Duration</c> text of a whole number of seconds.</summary>
+    private static string WholeSeconds(long seconds)
+    {
         if (seconds == 0)
         {
             return "0s";
         }
 
-        var h = seconds / 3600;
-        var m = seconds % 3600 / 60;
-        var s = seconds % 60;
-        var sign = negative ? "-" : string.Empty;
+        var sign = seconds < 0 ? "-" : string.Empty;
+        var abs = Math.Abs(seconds);
+        var h = abs / 3600;
+        var m = abs % 3600 / 60;
+        var s = abs % 60;
         var inv = CultureInfo.InvariantCulture;
         return h > 0
             ? string.Create(inv, $"{sign}{h}h{m}m{s}s")

@@ -102,6 +102,18 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Market_data_refresh_is_never_while_the_order_list_was_never_fetched()
+    {
+        // The core's one rule (Freshness.Older): market data is the book and the order list together; a book without
+        // an order list is never fetched, so the metric shows 0 like the core's stale halt, not the book's time.
+        var snapshot = Samples.Snapshot() with { Orders = Input<LiveOrders>.Missing };
+        metrics.Update(snapshot, Samples.Decision(), new BotConfig());
+        var text = await MetricsText();
+
+        Assert.Equal(0, Value(text, "mm_bot_last_market_data_refresh_unix"));
+    }
+
+    [Fact]
     public async Task Metric_values_follow_the_decision()
     {
         var snapshot = Samples.Snapshot();

@@ -1,4 +1,5 @@
 using MarketMaker.Core;
+using MarketMaker.Core.FairValue;
 using MarketMaker.Shell.Observability;
 
 namespace MarketMaker.Shell.Tests.Observability;
@@ -15,11 +16,11 @@ public class StatusLinesTests
     [InlineData(93784, "26h3m4s")]
     [InlineData(-5, "-5s")]
     public void Durations_print_like_Go_truncated_to_seconds(double seconds, string expected) =>
-        Assert.Equal(expected, StatusLines.GoDuration(TimeSpan.FromSeconds(seconds)));
+        Assert.Equal(expected, GoText.DurationTruncated(TimeSpan.FromSeconds(seconds)));
 
     [Fact]
     public void Go_quote_escapes_quotes_backslashes_and_control_characters() =>
-        Assert.Equal("\"a\\\"b\\\\c\\nd\\x01\"", StatusLines.GoQuote("a\"b\\c\nd\u0001"));
+        Assert.Equal("\"a\\\"b\\\\c\\nd\\x01\"", GoText.Quote("a\"b\\c\nd\u0001"));
 
     [Fact]
     public void Soak_line_has_every_reference_field_in_order()

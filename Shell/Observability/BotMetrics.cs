@@ -173,7 +173,7 @@ public sealed class BotMetrics
             }
 
             Set("mm_bot_exchange_quote_age_seconds", m.ExchangeQuoteAgeSeconds);
-            Set("mm_bot_last_market_data_refresh_unix", Unix(Older(snapshot.MarketData.FetchedAt, snapshot.Orders.FetchedAt)));
+            Set("mm_bot_last_market_data_refresh_unix", Unix(Freshness.Older(snapshot.MarketData.FetchedAt, snapshot.Orders.FetchedAt)));
             Set("mm_bot_last_balance_refresh_unix", Unix(snapshot.Balances.FetchedAt));
             var anchorInput = snapshot.Market.IsSpot ? snapshot.ExternalAnchor : snapshot.Anchor;
             Set("mm_bot_last_anchor_refresh_unix", Unix(anchorInput.FetchedAt));
@@ -316,9 +316,6 @@ public sealed class BotMetrics
     /// <summary>Stale as the core defines it: never fetched, or older than a configured timeout.</summary>
     private static bool Stale(decimal? age, int timeoutSeconds) =>
         age is not { } a || (timeoutSeconds > 0 && a > timeoutSeconds);
-
-    private static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) =>
-        a is null ? b : b is null ? a : (a < b ? a : b);
 
     private static decimal Unix(DateTimeOffset? at) => at is { } t ? t.ToUnixTimeMilliseconds() / 1000m : 0m;
 

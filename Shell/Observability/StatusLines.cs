@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MarketMaker.Core;
+using MarketMaker.Core.FairValue;
 
 namespace MarketMaker.Shell.Observability;
 
@@ -98,16 +99,16 @@ public static class StatusLines
             $"state={s.OperatorMode.Wire()} halted={(s.Halted ? "true" : "false")} inv={F6(s.Inventory)} bids={s.LiveBids} asks={s.LiveAsks} "
             + $"fills_buy={s.FillsBuy} fills_sell={s.FillsSell} partial_fills={s.PartialFills} cancels={s.Cancels} "
             + $"md_age={Age(s.MarketDataAgeSeconds)} bal_age={Age(s.BalanceAgeSeconds)} anchor_age={Age(s.AnchorAgeSeconds)} "
-            + $"halt_reason={GoQuote(s.CurrentHaltReason)} ref={F6(s.ReferencePrice)} local_ref={F6(s.LocalReference)} "
+            + $"halt_reason={GoText.Quote(s.CurrentHaltReason)} ref={F6(s.ReferencePrice)} local_ref={F6(s.LocalReference)} "
             + $"ext_anchor={F6(s.ExternalAnchor)} best_bid={F6(s.BestBid)} best_ask={F6(s.BestAsk)} {PnlFields(s.Pnl)}");
 
     /// <summary>The shutdown summary line (logged as "shutdown summary").</summary>
     public static string Shutdown(RunSummary s, DateTimeOffset now) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"uptime={GoDuration(now - s.StartedAt)} halts={s.Halts} last_halt={GoQuote(s.LastHaltReason)} "
+            $"uptime={GoText.DurationTruncated(now - s.StartedAt)} halts={s.Halts} last_halt={GoText.Quote(s.LastHaltReason)} "
             + $"fills_buy={s.FillsBuy} fills_sell={s.FillsSell} partial_fills={s.PartialFills} cancels={s.Cancels} "
-            + $"max_quote_age={GoDuration(TimeSpan.FromSeconds((double)s.MaxQuoteAgeSeconds))} "
+            + $"max_quote_age={GoText.DurationTruncated(TimeSpan.FromSeconds((double)s.MaxQuoteAgeSeconds))} "
             + $"max_anchor_deviation_bps={s.MaxAnchorDeviationBps.ToString("F4", CultureInfo.InvariantCulture)} "
             + $"max_net_inventory={F6(s.MaxAbsInventory)} {PnlFields(s.Pnl)} max_drawdown={F6(s.Pnl?.MaxDrawdown ?? 0m)}");
 
@@ -126,50 +127,8 @@ public static class StatusLines
 
     private static string Bps(decimal? value) => value is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
 
-    /// <summary>A Go <c>time.Duration</c> string truncated to whole seconds: 0s, 45s, 2m5s, 1h0m0s, 26h3m4s.</summary>
-    public static string GoDuration(TimeSpan duration)
-    {
-        var total = (long)Math.Truncate(duration.TotalSeconds);
-        if (total == 0)
-        {
-            return "0s";
-        }
-
-        var sign = total < 0 ? "-" : "";
-        var abs = Math.Abs(total);
-        var hours = abs / 3600;
-        var minutes = abs % 3600 / 60;
-        var seconds = abs % 60;
-        return hours > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{sign}{hours}h{minutes}m{seconds}s")
-            : minutes > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"{sign}{minutes}m{seconds}s")
-                : string.Create(CultureInfo.InvariantCulture, $"{sign}{seconds}s");
-    }
-
-    /// <summary>Go's %q for the strings we print: double quotes with \" \\ and control characters escaped.</summary>
-    public static string GoQuote(string text)
-    {
-        var sb = new StringBuilder(text.Length + 2).Append('"');
-        foreach (var c in text)
-        {
-            _ = c switch
-            {
-                '"' => sb.Append("\\\""),
-                '\\' => sb.Append("\\\\"),
-                '\n' => sb.Append("\\n"),
-                '\r' => sb.Append("\\r"),
-                '\t' => sb.Append("\\t"),
-                _ when char.IsControl(c) => sb.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
-                _ => sb.Append(c),
-            };
-        }
-
-        return sb.Append('"').ToString();
-    }
-
     private static string Age(decimal? seconds) =>
-        seconds is { } s ? GoDuration(TimeSpan.FromSeconds((double)s)) : "n/a";
+        seconds is { } s ? GoText.DurationTruncated(TimeSpan.FromSeconds((double)s)) : "n/a";
 
     private static string F6(decimal value) => value.ToString("F6", CultureInfo.InvariantCulture);
 }

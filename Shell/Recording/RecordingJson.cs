@@ -22,11 +22,8 @@ public sealed record CycleRecord(
     /// <summary>The schema written by this version.</summary>
     public const string SchemaId = "mm-bot.cycle/3";
 
-    /// <summary>The previous schema (no <c>wake</c>), still read by replay.</summary>
-    public const string SchemaIdV2 = RecordingVersions.CycleV2;
-
     /// <summary>Every schema id replay reads.</summary>
-    public static bool IsReadable(string? schema) => schema is SchemaId or SchemaIdV2;
+    public static bool IsReadable(string? schema) => schema is SchemaId or RecordingVersions.CycleV2;
 }
 
 /// <summary>The input of `mm-bot decide`: one snapshot with the state and config inside.</summary>

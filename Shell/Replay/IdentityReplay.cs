@@ -21,7 +21,7 @@ internal readonly record struct CycleOutcome(long Cycle, DateTimeOffset Now, boo
 internal sealed class IdentityReplay
 {
     private static readonly byte[] Prefix = Encoding.UTF8.GetBytes($"{{\"schema\":\"{CycleRecord.SchemaId}\",\"cycle\":");
-    private static readonly byte[] PrefixV2 = Encoding.UTF8.GetBytes($"{{\"schema\":\"{CycleRecord.SchemaIdV2}\",\"cycle\":");
+    private static readonly byte[] PrefixV2 = Encoding.UTF8.GetBytes($"{{\"schema\":\"{RecordingVersions.CycleV2}\",\"cycle\":");
 
     private readonly DecisionWriter _writer = new();
     private byte[] _previousNext = new byte[64 * 1024];

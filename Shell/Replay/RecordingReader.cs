@@ -12,7 +12,7 @@ internal readonly record struct RecordedLine(long LineNumber, CycleRecord Record
 
 /// <summary>
 /// Streams a JSON-lines recording (<see cref="JsonlRecorder"/>) one line at a time, as UTF-8 bytes: blank lines are
-/// skipped, every other line must be a <see cref="CycleRecord"/> of schema <see cref="CycleRecord.SchemaId"/> (or the older <see cref="CycleRecord.SchemaIdV2"/>).
+/// skipped, every other line must be a <see cref="CycleRecord"/> of schema <see cref="CycleRecord.SchemaId"/> (or the older <see cref="RecordingVersions.CycleV2"/>).
 /// A malformed line is a <see cref="RecordingFormatException"/> naming the file and line.
 /// </summary>
 internal sealed class RecordingReader : IDisposable
