@@ -43,7 +43,8 @@ public sealed class HistoryCommandTests(TestPostgres postgres) : IClassFixture<T
             {
                 await bot.WaitForAsync(
                     () => bot.Handle.History.SelectMany(o => o.Decision.Markouts).Count(m => m.HorizonSeconds == 1 && (m.OrderId == ask || m.OrderId == bid)) == 2,
-                    "the 1 s markouts of both fills");
+                    "the 1 s markouts of both fills",
+                    TimeSpan.FromSeconds(60));
             }
             catch (Xunit.Sdk.XunitException e)
             {
