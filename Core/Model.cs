@@ -39,6 +39,9 @@ public enum ReferenceSource
     Trade,
     Anchor,
     External,
+
+    /// <summary>The last accepted reference, held for at most <c>ReferencePricing.ReferenceHold</c> while none is found (docs/hostile-input.md, rule 8).</summary>
+    Held,
 }
 
 public static class Sides
@@ -69,6 +72,7 @@ public static class Sides
         ReferenceSource.Trade => "trade",
         ReferenceSource.Anchor => "anchor",
         ReferenceSource.External => "external",
+        ReferenceSource.Held => "held",
         _ => "none",
     };
 

@@ -80,7 +80,62 @@ internal static class ReferencePricing
     {
         var local = LocalReference(ctx, centre);
         var result = SelectFrom(ctx, external, local.Price, local.Source);
-        return new BandedReference(result, local.Anomalies, NextMemory(ctx.State.Reference, result.Price, local, ctx.Config.MaxBookDeviationBps));
+        var memory = ctx.State.Reference;
+        DateTimeOffset? heldSince = null;
+        if (result.Price is null && local.MoveCandidate is null && Hold(ctx) is { } held)
+        {
+            heldSince = memory.HeldSince ?? ctx.Now;
+            result = SelectFrom(ctx, external, held, ReferenceSource.Held);
+        }
+        else if (result.Price is null)
+        {
+            // No reference and the hold is over (or there was nothing to hold): stays set until a reference is found.
+            heldSince = memory.HeldSince ?? ctx.Now;
+        }
+
+        var next = NextMemory(memory, result.Price, local, ctx.Config.MaxBookDeviationBps) with { HeldSince = heldSince };
+        return new BandedReference(result, local.Anomalies, next);
+    }
+
+    /// <summary>
+    /// How long the last accepted reference is held while no reference is found (docs/hostile-input.md, rule 8). The
+    /// markets-service reserves the best bid and ask as <c>matching</c> on every matcher tick (250 ms), even when they do
+    /// not cross, and its book leaves <c>matching</c> orders out (markets-service-api.md §1.3, §6.2): when another
+    /// participant's order is the best of a side (ours just filled or cancelled), that side can be missing for one
+    /// fetch. Without the hold that one fetch halts with <c>reference price unavailable</c> and cancels both quotes.
+    /// </summary>
+    public static readonly TimeSpan ReferenceHold = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The price to hold: the last accepted reference, when one side of the others' book is missing, the other is
+    /// within the band of that reference, and the decision before this one had a reference (the hold starts now) or the hold started at most <see cref="ReferenceHold"/>
+    /// ago; else none.
+    /// </summary>
+    private static decimal? Hold(CycleContext ctx)
+    {
+        var memory = ctx.State.Reference;
+        if (memory.Accepted is not { } accepted || accepted <= 0)
+        {
+            return null;
+        }
+
+        // Only for one side of the others' book missing (the artefact above) while the other side is still where the
+        // reference was (within the band of it): a book whose both sides are there but refused, an empty book, or a
+        // possible move is not held (those rules halt, as before).
+        var bids = ReferenceOrders(ctx, ctx.Data.Bids, descending: true);
+        var asks = ReferenceOrders(ctx, ctx.Data.Asks, descending: false);
+        if ((bids.Count == 0) == (asks.Count == 0))
+        {
+            return null;
+        }
+
+        var present = bids.Count > 0 ? bids[0].Price : asks[0].Price;
+        if (!WithinBand(present, accepted, ctx.Config.MaxBookDeviationBps))
+        {
+            return null;
+        }
+
+        return memory.HeldSince is not { } since || ctx.Now - since <= ReferenceHold ? accepted : null;
     }
 
     private static ReferenceResult SelectFrom(CycleContext ctx, ExternalAnchorMemory external, decimal? local, ReferenceSource localSource)

@@ -75,6 +75,14 @@ public sealed class PaperExchangeHost : IAsyncDisposable
     /// <summary>Base URL of the markets-service API, e.g. <c>http://127.0.0.1:41234</c> (no trailing slash).</summary>
     public string ApiUrl { get; private set; } = "";
 
+    /// <summary>Completes when the web application is asked to stop (by its lifetime, e.g. a signal) or <paramref name="ct"/> is cancelled.</summary>
+    public Task StoppingAsync(CancellationToken ct)
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _app!.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+        return stopping.Task.WaitAsync(ct);
+    }
+
     /// <summary>JSON-RPC endpoint (POST) for SubAccounts, the oracle feed and chain queries.</summary>
     public string RpcUrl => ApiUrl + "/rpc";
 
@@ -166,6 +174,15 @@ public sealed class PaperExchangeHost : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(logs);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        if (Options.Lifetime is { } lifetime)
+        {
+            builder.Services.AddSingleton(lifetime);
+        }
+        else
+        {
+            builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveLifetime>();
+        }
+
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

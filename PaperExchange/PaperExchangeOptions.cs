@@ -72,6 +72,12 @@ public sealed record PaperExchangeOptions
     /// <summary>TCP port on 127.0.0.1 for the API, JSON-RPC (<c>/rpc</c>) and admin (<c>/admin/…</c>); 0 picks a free port.</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// The lifetime of the exchange's web application: null = owns no signals (<see cref="Http.PassiveLifetime"/>; the
+    /// embedding process stops it); a command that runs the exchange alone passes one that owns SIGINT/SIGTERM.
+    /// </summary>
+    public Func<IServiceProvider, Microsoft.Extensions.Hosting.IHostLifetime>? Lifetime { get; init; }
+
     /// <summary>PostgreSQL connection string (the markets-service schema is created if missing); null = in-memory store.</summary>
     public string? DatabaseConnectionString { get; init; }
 

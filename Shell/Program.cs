@@ -12,6 +12,11 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["help", ..])
+        {
+            args = ["--help", .. args[1..]];
+        }
+
         // No command, or options first: `mm-bot` alone is `mm-bot run`.
         var command = args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("--help" or "-h" or "-?")) ? "run" : args[0];
         if (args.Length == 0 || command != args[0])
@@ -19,12 +24,14 @@ public static class Program
             args = ["run", .. args];
         }
 
+        // run, paper and fair-anchor are hosts: their host's lifetime owns SIGINT/SIGTERM (Hosting/SignalLifetime.cs).
+        // The other commands finish what they are doing and exit cleanly on the first signal.
         using var stop = new CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        var hosted = command is "run" or "paper" or "fair-anchor";
+        using var sigint = hosted ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = hosted ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         void Stop(PosixSignalContext context)
         {
-            // The command finishes what it is doing (a bot cycle in flight) and exits cleanly.
             context.Cancel = true;
             stop.Cancel();
         }
@@ -38,6 +45,7 @@ public static class Program
                 "paper" => await PaperCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),
                 "integration" => await IntegrationCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),
                 "replay" => await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token),
+                "history" => await History.HistoryCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),
                 "reset-drawdown" => ResetDrawdownCommand.Run(rest, env, Console.Out, Console.Error),
                 _ => await CommandLineRunner.InvokeAsync(MmBotCommandLine.Create(env, Console.In), args, Console.Out, Console.Error, stop.Token),
             };

@@ -72,7 +72,11 @@ public sealed partial class MarketsClient
     }
 
     /// <summary>GET /v1/trades?symbol=…&amp;limit=… (limit 1..100), newest first. Same market check as the book.</summary>
-    public async Task<TradesResponse> GetTradesAsync(string symbol, int limit = 50, CancellationToken ct = default)
+    public Task<TradesResponse> GetTradesAsync(string symbol, int limit = 50, CancellationToken ct = default) =>
+        GetTradesAsync(symbol, limit, null, ct);
+
+    /// <summary>One page of trades, newest first; <paramref name="beforeTradeId"/> pages back (<c>next_before_trade_id</c> of the page before).</summary>
+    public async Task<TradesResponse> GetTradesAsync(string symbol, int limit, long? beforeTradeId, CancellationToken ct = default)
     {
         RequireText(TradesEndpoint, "symbol", symbol);
         if (limit is < 1 or > 100)
@@ -80,7 +84,13 @@ public sealed partial class MarketsClient
             throw new MarketsApiException(MarketsErrorKind.InvalidRequest, TradesEndpoint, null, $"limit must be between 1 and 100, got {limit}", "limit");
         }
 
-        var query = "/v1/trades?symbol=" + Uri.EscapeDataString(symbol) + "&limit=" + limit.ToString(CultureInfo.InvariantCulture);
+        if (beforeTradeId is <= 0)
+        {
+            throw new MarketsApiException(MarketsErrorKind.InvalidRequest, TradesEndpoint, null, $"before_trade_id must be a positive integer, got {beforeTradeId}", "before_trade_id");
+        }
+
+        var query = "/v1/trades?symbol=" + Uri.EscapeDataString(symbol) + "&limit=" + limit.ToString(CultureInfo.InvariantCulture)
+            + (beforeTradeId is { } before ? "&before_trade_id=" + before.ToString(CultureInfo.InvariantCulture) : "");
         var trades = await SendAsync(HttpMethod.Get, TradesEndpoint, query, null, MarketsJsonContext.Default.TradesResponse, ct).ConfigureAwait(false);
         RequireMarket(TradesEndpoint, symbol, trades.MarketPresentation.Market);
         return trades;

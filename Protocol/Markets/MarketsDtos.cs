@@ -324,6 +324,10 @@ public sealed record TradeDto
 
     [JsonPropertyName("spot_contract")]
     public SpotContract? SpotContract { get; init; }
+
+    /// <summary>Later service versions only (markets-service-api.md §10): the taker's fee in USDC wei (spot); absent here.</summary>
+    [JsonPropertyName("taker_fee")]
+    public string? TakerFee { get; init; }
 }
 
 /// <summary>GET /v1/trades: newest first; <c>next_before_trade_id</c> only when a full page came back.</summary>

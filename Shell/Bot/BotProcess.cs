@@ -3,8 +3,10 @@ using MarketMaker.Protocol;
 using MarketMaker.Protocol.Markets;
 using MarketMaker.Shell.Config;
 using MarketMaker.Shell.Cycle;
+using MarketMaker.Shell.Hosting;
 using MarketMaker.Shell.Observability;
 using MarketMaker.Shell.State;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -130,29 +132,87 @@ public static class BotProcess
             return ExitRuntimeError;
         }
 
-        using var logs = new LineLoggerProvider(stdout, s.LogLevel, s.LogFormat, time);
-        using var loggerFactory = LoggerFactory.Create(b => b.ClearProviders().SetMinimumLevel(s.LogLevel).AddProvider(logs));
-        var log = loggerFactory.CreateLogger("mm-bot");
-        foreach (var warning in UnknownVariables.Warnings(env))
-        {
-            log.LogWarning("{Warning}", warning);
-        }
-
         handle ??= new BotHandle { Metrics = new BotMetrics(), Readiness = new ReadinessHolder() };
-        HealthServer health;
+
+        // One web application: /healthz, /readyz, /metrics on MM_METRICS_ADDR, the bot as its hosted service, the
+        // lifetime owning SIGINT/SIGTERM, and the console logger with the line formatter.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        HealthEndpoints.Listen(builder, s.MetricsEndpoint);
+        builder.Logging.AddLines(stdout, s.LogLevel, s.LogFormat, time);
+        builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.AddSingleton<BotService>(sp => new BotService(s, env, addresses, time, sp.GetRequiredService<ILoggerFactory>().CreateLogger("mm-bot"), handle, overrides, sp.GetRequiredService<IHostApplicationLifetime>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BotService>());
+        await using var app = builder.Build();
+        HealthEndpoints.Map(app, handle.Metrics, handle.Readiness);
+        var service = app.Services.GetRequiredService<BotService>();
         try
         {
-            health = await HealthServer.StartAsync(s.MetricsEndpoint, handle.Metrics, handle.Readiness, ct);
+            handle.HealthEndpoint = await HealthEndpoints.StartAsync(app, s.MetricsEndpoint, ct);
         }
         catch (IOException ex)
         {
             await stderr.WriteLineAsync($"mm-bot: {ex.Message}");
             return ExitRuntimeError;
         }
-
-        await using (health)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            handle.HealthEndpoint = health.BoundEndpoint;
+            return ExitOk;
+        }
+
+        service.Listening(handle.HealthEndpoint);
+        await app.WaitForShutdownAsync(ct);
+        return service.Failure is null ? ExitOk : ExitRuntimeError;
+    }
+
+    /// <summary>
+    /// How long a stop may take: the cycle in flight gets <see cref="StopGrace"/> to finish, then it is abandoned;
+    /// the host's own deadline for its services comes after it. The whole stop stays within 5 s.
+    /// </summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2.5);
+
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(3.5);
+
+    /// <summary>Finds the market, wires the adapters, then runs the <see cref="BotLoop"/> until the host stops.</summary>
+    private sealed class BotService(Settings s, IReadOnlyDictionary<string, string> env, DeploymentAddresses addresses, TimeProvider time, ILogger log, BotHandle handle, WiringOverrides? overrides, IHostApplicationLifetime lifetime) : BackgroundService
+    {
+        private readonly TaskCompletionSource<System.Net.IPEndPoint> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+
+        public string? Failure { get; private set; }
+
+        /// <summary>The web side is bound: the bot may start.</summary>
+        public void Listening(System.Net.IPEndPoint endpoint) => listening.TrySetResult(endpoint);
+
+        public override Task StartAsync(CancellationToken cancellationToken)
+        {
+            // The host's lifetime stops the application; the summary is the last line it writes.
+            lifetime.ApplicationStopped.Register(() =>
+            {
+                var summary = handle.Observer?.Summary ?? StatusLines.Start(StartedAt, s.Bot.OperatorMode);
+                log.LogInformation("shutdown summary {Summary}", StatusLines.Shutdown(summary, time.GetUtcNow()));
+            });
+            return base.StartAsync(cancellationToken);
+        }
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            System.Net.IPEndPoint bound;
+            try
+            {
+                bound = await listening.Task.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            foreach (var warning in UnknownVariables.Warnings(env))
+            {
+                log.LogWarning("{Warning}", warning);
+            }
+
             foreach (var line in s.Describe())
             {
                 log.LogDebug("config {Line}", line);
@@ -160,40 +220,8 @@ public static class BotProcess
 
             log.LogInformation(
                 "starting market={Market} owner={Owner} signer={Signer} subaccount={Subaccount} chain={Chain} matching={Matching} mode={Mode} dry_run={DryRun} metrics={Metrics}",
-                s.Bot.MarketSymbol, s.OwnerAddress, s.SignerAddress, s.SubaccountId, s.ChainId, addresses.Matching, s.Bot.OperatorMode.Wire(), s.Bot.DryRun ? "true" : "false", health.BoundEndpoint);
+                s.Bot.MarketSymbol, s.OwnerAddress, s.SignerAddress, s.SubaccountId, s.ChainId, addresses.Matching, s.Bot.OperatorMode.Wire(), s.Bot.DryRun ? "true" : "false", bound);
 
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
-            builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(logs);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
-            var service = new BotService(s, addresses, time, log, handle, overrides);
-            builder.Services.AddSingleton<IHostedService>(service);
-            using var host = builder.Build();
-            try
-            {
-                await host.RunAsync(ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-            }
-
-            var summary = handle.Observer?.Summary ?? StatusLines.Start(service.StartedAt, s.Bot.OperatorMode);
-            log.LogInformation("shutdown summary {Summary}", StatusLines.Shutdown(summary, time.GetUtcNow()));
-            return service.Failure is null ? ExitOk : ExitRuntimeError;
-        }
-    }
-
-    /// <summary>Finds the market, wires the adapters, then runs the <see cref="BotLoop"/> until the host stops.</summary>
-    private sealed class BotService(Settings s, DeploymentAddresses addresses, TimeProvider time, ILogger log, BotHandle handle, WiringOverrides? overrides) : BackgroundService
-    {
-        public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
-
-        public string? Failure { get; private set; }
-
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-        {
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             var markets = new MarketsClient(http, new Uri(s.ApiBaseUrl.TrimEnd('/') + "/"), s.HttpTimeout);
             var interval = TimeSpan.FromMilliseconds(Math.Max(1, s.Bot.PollIntervalMs));
@@ -270,19 +298,13 @@ public static class BotProcess
                     log.LogInformation("websocket off ({Variable}=false): a cycle every {Interval} ms", Config.ShellVariables.WsEnabled, interval.TotalMilliseconds);
                 }
 
-                var loop = new BotLoop(runner, interval, time, log, waker: waker);
-                await loop.StartAsync(CancellationToken.None);
+                var loop = new BotLoop(runner, time, log, waker);
                 feed?.Start();
-                try
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                }
 
-                // Waits for the cycle in flight; quotes are left resting for the next start to adopt.
-                await loop.StopAsync(CancellationToken.None);
+                // A stop lets the cycle in flight finish; one that outlives the grace (a dependency hangs) is abandoned.
+                using var abort = new CancellationTokenSource();
+                using var grace = stoppingToken.Register(() => abort.CancelAfter(StopGrace));
+                await loop.RunAsync(stoppingToken, abort.Token);
                 log.LogInformation("stopped after {Cycles} cycles; live quotes left resting", observer.Cycles);
             }
         }

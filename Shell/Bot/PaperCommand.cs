@@ -4,6 +4,7 @@ using MarketMaker.PaperExchange;
 using MarketMaker.PaperExchange.Participants;
 using MarketMaker.Protocol.Signing;
 using MarketMaker.Shell.Config;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MarketMaker.Shell.Bot;
 
@@ -144,6 +145,7 @@ public static class PaperCommand
             [
                 AccountFunding.Spot(System.Numerics.BigInteger.Parse(BotSubaccount, CultureInfo.InvariantCulture), 500m, 2_000_000m),
             ],
+            Lifetime = options.ExchangeOnly ? sp => ActivatorUtilities.CreateInstance<Hosting.SignalLifetime>(sp) : null,
             TakerFlow = new TakerFlowOptions { Enabled = options.Taker, FairPrice = FairPrice, Interval = TimeSpan.FromSeconds(3), MinSize = 1m, MaxSize = 20m },
         };
 
@@ -180,7 +182,8 @@ public static class PaperCommand
                     : "exchange only: give the bot MM_DATABASE_URL = the --database-url given here (it reads its live orders from active_orders)");
                 try
                 {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                    // The exchange's own web application owns SIGINT/SIGTERM here.
+                    await exchange.StoppingAsync(ct);
                 }
                 catch (OperationCanceledException)
                 {

@@ -1,71 +1,52 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace MarketMaker.Shell.Cycle;
 
 /// <summary>
-/// Runs the cycle every poll interval (earlier on a <see cref="CycleWaker"/> wake-up) until the host stops. A stop signal never interrupts a cycle in flight:
-/// the cycle finishes (each source has its own timeout), then the loop ends and the shutdown summary is written.
+/// Runs the cycle every poll interval (earlier on a <see cref="CycleWaker"/> wake-up) until the host stops (the bot's
+/// hosted service calls <see cref="RunAsync"/>). A stop signal does not cut a cycle in half: the cycle in flight
+/// finishes (each source has its own timeout), then the loop ends. Only when the cycle is still running after the stop
+/// grace (a dependency that hangs) is it abandoned through <c>abort</c>, so the process stops within its deadline.
 /// Live quotes are left resting so that a restart adopts them.
 /// </summary>
-public sealed class BotLoop : BackgroundService
+public sealed class BotLoop(CycleRunner runner, TimeProvider time, ILogger log, CycleWaker waker)
 {
-    private readonly CycleRunner _runner;
-    private readonly TimeSpan _interval;
-    private readonly TimeProvider _time;
-    private readonly ILogger _log;
-    private readonly Action? _onStopped;
-    private readonly CycleWaker _waker;
-
-    /// <param name="waker">When the next cycle starts (WebSocket wake-ups); null = every <paramref name="interval"/>.</param>
-    public BotLoop(CycleRunner runner, TimeSpan interval, TimeProvider time, ILogger log, Action? onStopped = null, CycleWaker? waker = null)
-    {
-        _runner = runner;
-        _interval = interval;
-        _time = time;
-        _log = log;
-        _onStopped = onStopped;
-        _waker = waker ?? new CycleWaker(interval, TimeSpan.Zero, TimeSpan.Zero, time);
-    }
-
-    /// <summary>Completed cycles (for tests and the soak line).</summary>
+    /// <summary>Completed cycles.</summary>
     public long Cycles { get; private set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
     {
-        try
+        var wake = WakeReasons.Poll;
+        while (!stopping.IsCancellationRequested)
         {
-            var wake = WakeReasons.Poll;
-            while (!stoppingToken.IsCancellationRequested)
+            var started = time.GetUtcNow();
+            try
             {
-                var started = _time.GetUtcNow();
-                try
-                {
-                    // Not the stopping token: a cycle in flight is finished, never cut in half.
-                    await _runner.RunOnceAsync(CancellationToken.None, wake);
-                    Cycles++;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The core does not throw for domain conditions; this is a bug or an environment failure.
-                    // Log it and keep running: the next cycle gathers everything afresh.
-                    _log.LogError(ex, "cycle failed: {Error}", ex.Message);
-                }
-
-                try
-                {
-                    // The poll interval, or earlier when the socket reported a change (one cycle at a time).
-                    wake = await _waker.WaitAsync(started, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                // Not the stopping token: a cycle in flight is finished, unless it outlives the stop grace.
+                await runner.RunOnceAsync(abort, wake);
+                Cycles++;
             }
-        }
-        finally
-        {
-            _onStopped?.Invoke();
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                log.LogWarning("stop: the cycle in flight was abandoned after the stop grace (a dependency did not answer)");
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The core does not throw for domain conditions; this is a bug or an environment failure.
+                // Log it and keep running: the next cycle gathers everything afresh.
+                log.LogError(ex, "cycle failed: {Error}", ex.Message);
+            }
+
+            try
+            {
+                // The poll interval, or earlier when the socket reported a change (one cycle at a time).
+                wake = await waker.WaitAsync(started, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 }

@@ -41,7 +41,7 @@ public static class FairAnchorCommand
         FairAnchorHost host;
         try
         {
-            host = await FairAnchorHost.StartAsync(config, time, Log, ct).ConfigureAwait(false);
+            host = await FairAnchorHost.StartAsync(config, time, Log, ct, ownSignals: true).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -58,7 +58,7 @@ public static class FairAnchorCommand
             Log($"listening on {host.Url} {config}");
             try
             {
-                await Task.Delay(Timeout.InfiniteTimeSpan, time, ct).ConfigureAwait(false);
+                await host.StoppingAsync(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

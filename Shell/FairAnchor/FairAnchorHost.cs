@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace MarketMaker.Shell.FairAnchor;
 
@@ -42,7 +44,8 @@ public sealed class FairAnchorHost : IAsyncDisposable
         TimeProvider time,
         Action<string> log,
         CancellationToken ct = default,
-        ISpotMarketReader? spotReader = null)
+        ISpotMarketReader? spotReader = null,
+        bool ownSignals = false)
     {
         var http = new HttpClient(new SocketsHttpHandler
         {
@@ -70,6 +73,18 @@ public sealed class FairAnchorHost : IAsyncDisposable
                 k.AddServerHeader = false;
                 k.Listen(config.Listen.Address, config.Listen.Port);
             });
+
+            // `mm-bot fair-anchor`: the application's lifetime owns SIGINT/SIGTERM; embedded (tests), it owns none.
+            builder.Logging.ClearProviders();
+            if (ownSignals)
+            {
+                builder.Services.AddSingleton<IHostLifetime, Hosting.SignalLifetime>();
+            }
+            else
+            {
+                builder.Services.AddSingleton<IHostLifetime, PaperExchange.Http.PassiveLifetime>();
+            }
+
             var app = builder.Build();
             app.Run(service.HandleAsync);
             try
@@ -94,6 +109,14 @@ public sealed class FairAnchorHost : IAsyncDisposable
     }
 
     public Task StopAsync(CancellationToken ct) => app.StopAsync(ct);
+
+    /// <summary>Completes when the application is asked to stop (a signal, with <c>ownSignals</c>) or <paramref name="ct"/> is cancelled.</summary>
+    public Task StoppingAsync(CancellationToken ct)
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        return stopping.Task.WaitAsync(ct);
+    }
 
     public async ValueTask DisposeAsync()
     {

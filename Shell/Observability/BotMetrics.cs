@@ -11,7 +11,7 @@ namespace MarketMaker.Shell.Observability;
 public sealed class BotMetrics
 {
     public static readonly ImmutableArray<string> Dependencies = ["exchange_market_data", "balances", "anchor_data"];
-    public static readonly ImmutableArray<string> ReferenceSources = ["book", "trade", "anchor", "external", "none"];
+    public static readonly ImmutableArray<string> ReferenceSources = ["book", "trade", "anchor", "external", "held", "none"];
     public static readonly ImmutableArray<OperatorMode> Modes =
         [OperatorMode.Normal, OperatorMode.BidOnly, OperatorMode.AskOnly, OperatorMode.Pause, OperatorMode.DryRunHealth];
 

@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Prometheus;
 
 namespace MarketMaker.Shell.Observability;
 
@@ -25,99 +27,60 @@ public sealed class ReadinessHolder
 }
 
 /// <summary>
-/// Kestrel on MM_METRICS_ADDR serving <c>/healthz</c> (always 200 while running), <c>/readyz</c> (200 ready or
-/// 503 with the reason) and <c>/metrics</c> (Prometheus text of <see cref="BotMetrics"/>).
+/// The bot's HTTP side on MM_METRICS_ADDR, as endpoints of the bot's <see cref="WebApplication"/>: <c>/healthz</c>
+/// (always 200 while running), <c>/readyz</c> (200 ready or 503 with the reason) and <c>/metrics</c>
+/// (prometheus-net's ASP.NET Core exporter over <see cref="BotMetrics.Registry"/>, Prometheus text format 0.0.4).
 /// </summary>
-public sealed class HealthServer : IAsyncDisposable
+public static class HealthEndpoints
 {
-    private const string MetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
-
-    private readonly WebApplication app;
-
-    private HealthServer(WebApplication app, IPEndPoint bound)
+    /// <summary>Kestrel on <paramref name="endpoint"/> (no Server header) with routing.</summary>
+    public static void Listen(WebApplicationBuilder builder, IPEndPoint endpoint)
     {
-        this.app = app;
-        BoundEndpoint = bound;
-    }
-
-    /// <summary>The address actually listened on (the real port when port 0 was asked for).</summary>
-    public IPEndPoint BoundEndpoint { get; }
-
-    public static async Task<HealthServer> StartAsync(
-        IPEndPoint endpoint, BotMetrics metrics, ReadinessHolder readiness, CancellationToken cancellationToken = default)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(options =>
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;
             options.Listen(endpoint);
         });
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var app = builder.Build();
-        app.Run(context => HandleAsync(context, metrics, readiness));
+        builder.Services.AddRoutingCore();
+    }
+
+    public static void Map(IEndpointRouteBuilder app, BotMetrics metrics, ReadinessHolder readiness)
+    {
+        string[] get = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/healthz", get, (HttpContext c) => WriteJsonAsync(c.Response, StatusCodes.Status200OK, new() { ["status"] = "ok" }));
+        app.MapMethods("/readyz", get, (HttpContext c) => readiness.Current is { Ready: false } current
+            ? WriteJsonAsync(c.Response, StatusCodes.Status503ServiceUnavailable, new() { ["status"] = "not_ready", ["reason"] = current.Reason })
+            : WriteJsonAsync(c.Response, StatusCodes.Status200OK, new() { ["status"] = "ready" }));
+
+        // The text format only: OpenMetrics (which a Prometheus server asks for) would rename and reshape the series.
+        app.MapMetrics(s =>
+        {
+            s.Registry = metrics.Registry;
+            s.EnableOpenMetrics = false;
+        }).WithMetadata(new HttpMethodMetadata(get));
+    }
+
+    /// <summary>Starts <paramref name="app"/>; a listener that cannot bind is an <see cref="IOException"/> naming MM_METRICS_ADDR.</summary>
+    public static async Task<IPEndPoint> StartAsync(WebApplication app, IPEndPoint endpoint, CancellationToken ct)
+    {
         try
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await app.StartAsync(ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            await app.DisposeAsync().ConfigureAwait(false);
             throw new IOException($"cannot listen on {endpoint} (MM_METRICS_ADDR): {e.Message}", e);
         }
 
+        return Bound(app, endpoint);
+    }
+
+    /// <summary>The address actually listened on (the real port when port 0 was asked for).</summary>
+    public static IPEndPoint Bound(WebApplication app, IPEndPoint endpoint)
+    {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         var port = address is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri.Port : endpoint.Port;
-        return new HealthServer(app, new IPEndPoint(endpoint.Address, port));
-    }
-
-    public async Task StopAsync() => await app.StopAsync().ConfigureAwait(false);
-
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static async Task HandleAsync(HttpContext context, BotMetrics metrics, ReadinessHolder readiness)
-    {
-        var request = context.Request;
-        var response = context.Response;
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
-        {
-            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            return;
-        }
-
-        switch (request.Path.Value)
-        {
-            case "/healthz":
-                await WriteJsonAsync(response, StatusCodes.Status200OK, new Dictionary<string, string> { ["status"] = "ok" }).ConfigureAwait(false);
-                break;
-            case "/readyz":
-                var current = readiness.Current;
-                if (current.Ready)
-                {
-                    await WriteJsonAsync(response, StatusCodes.Status200OK, new Dictionary<string, string> { ["status"] = "ready" }).ConfigureAwait(false);
-                }
-                else
-                {
-                    await WriteJsonAsync(
-                        response,
-                        StatusCodes.Status503ServiceUnavailable,
-                        new Dictionary<string, string> { ["status"] = "not_ready", ["reason"] = current.Reason }).ConfigureAwait(false);
-                }
-
-                break;
-            case "/metrics":
-                response.StatusCode = StatusCodes.Status200OK;
-                response.ContentType = MetricsContentType;
-                await metrics.WriteTextAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
-                break;
-            default:
-                response.StatusCode = StatusCodes.Status404NotFound;
-                break;
-        }
+        return new IPEndPoint(endpoint.Address, port);
     }
 
     private static async Task WriteJsonAsync(HttpResponse response, int status, Dictionary<string, string> body)

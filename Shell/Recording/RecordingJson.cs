@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using MarketMaker.Core;
 
 namespace MarketMaker.Shell.Recording;
@@ -58,12 +59,33 @@ public static class RecordingJson
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             RespectNullableAnnotations = false,
             RespectRequiredConstructorParameters = true,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitOptionalNulls } },
         };
         options.Converters.Add(new DecimalAsString());
         options.Converters.Add(new NullableDecimalAsString());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    /// <summary>
+    /// Fields added to <c>/3</c> after its first release that are written only when set (docs/recording-schema.md):
+    /// <c>state.reference.held_since</c>. A line without them reads as null, so earlier <c>/3</c> recordings replay unchanged.
+    /// </summary>
+    private static void OmitOptionalNulls(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(ReferenceMemory))
+        {
+            return;
+        }
+
+        foreach (var property in info.Properties)
+        {
+            if (property.Name == "held_since")
+            {
+                property.ShouldSerialize = static (_, value) => value is not null;
+            }
+        }
     }
 
     public static string Serialize<T>(T value, bool indented = false) =>
