@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using MarketMaker.Shell.Bot;
 using MarketMaker.Shell.Cli;
 using MarketMaker.Shell.Config;
-using MarketMaker.Shell.FairAnchor;
 using MarketMaker.Shell.Integration;
 using MarketMaker.Shell.Replay;
 using MarketMaker.Shell.State;
@@ -13,12 +12,16 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var command = args.Length == 0 || args[0].StartsWith('-') ? "run" : args[0];
-        var rest = args.Length == 0 || args[0].StartsWith('-') ? args : args[1..];
-        if (args.Length > 0 && args[0] is "--help" or "-h" or "help")
+        if (args is ["help", ..])
         {
-            Console.Out.Write(HelpText.General());
-            return 0;
+            args = ["--help", .. args[1..]];
+        }
+
+        // No command, or options first: `mm-bot` alone is `mm-bot run`.
+        var command = args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("--help" or "-h" or "-?")) ? "run" : args[0];
+        if (args.Length == 0 || command != args[0])
+        {
+            args = ["run", .. args];
         }
 
         // run, paper and fair-anchor are hosts: their host's lifetime owns SIGINT/SIGTERM (Hosting/SignalLifetime.cs).
@@ -36,47 +39,16 @@ public static class Program
         var env = Settings.ProcessEnvironment();
         try
         {
-            switch (command)
+            var rest = args[1..];
+            return command switch
             {
-                case "run":
-                    if (rest.Contains("--help") || rest.Contains("-h"))
-                    {
-                        Console.Out.Write(HelpText.Run());
-                        return 0;
-                    }
-
-                    if (rest.Length > 0)
-                    {
-                        await Console.Error.WriteLineAsync($"mm-bot run: unexpected argument \"{rest[0]}\" (configuration comes from MM_* variables; see `mm-bot run --help`)");
-                        return BotProcess.ExitConfigError;
-                    }
-
-                    return await BotProcess.RunFromEnvironmentAsync(env, Console.Out, Console.Error, stop.Token);
-                case "paper":
-                    return await PaperCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
-                case "integration":
-                    return await IntegrationCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
-                case "decide":
-                    return DecideCommand.Run(rest, Console.In, Console.Out, Console.Error);
-                case "replay":
-                    return await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token);
-                case "history":
-                    return await History.HistoryCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token);
-                case "reset-drawdown":
-                    return ResetDrawdownCommand.Run(rest, env, Console.Out, Console.Error);
-                case "fair-anchor":
-                    if (rest.Contains("--help") || rest.Contains("-h"))
-                    {
-                        Console.Out.Write(HelpText.FairAnchor());
-                        return 0;
-                    }
-
-                    return await FairAnchorCommand.RunAsync(env, Console.Out, Console.Error, stop.Token);
-                default:
-                    await Console.Error.WriteLineAsync($"mm-bot: unknown command \"{command}\"");
-                    await Console.Error.WriteAsync(HelpText.General());
-                    return BotProcess.ExitConfigError;
-            }
+                "paper" => await PaperCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),
+                "integration" => await IntegrationCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),
+                "replay" => await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token),
+                "history" => await History.HistoryCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),
+                "reset-drawdown" => ResetDrawdownCommand.Run(rest, env, Console.Out, Console.Error),
+                _ => await CommandLineRunner.InvokeAsync(MmBotCommandLine.Create(env, Console.In), args, Console.Out, Console.Error, stop.Token),
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -127,7 +127,7 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
     {
         var help = Decide("", "--help");
         Assert.Equal(0, help.Code);
-        Assert.Contains("Usage: mm-bot decide", help.Out, StringComparison.Ordinal);
+        Assert.Contains("decide [<FILE>] [options]", help.Out, StringComparison.Ordinal);
         var bad = Decide("", "--frobnicate");
         Assert.Equal(2, bad.Code);
         Assert.Contains("--frobnicate", bad.Err, StringComparison.Ordinal);

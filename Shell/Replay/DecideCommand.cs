@@ -1,5 +1,7 @@
+using System.CommandLine;
 using MarketMaker.Core;
 using MarketMaker.Core.Config;
+using MarketMaker.Shell.Cli;
 using MarketMaker.Shell.Recording;
 
 namespace MarketMaker.Shell.Replay;
@@ -14,48 +16,36 @@ public static class DecideCommand
     public const int ExitOk = 0;
     public const int ExitUsage = 2;
 
-    public const string Usage = """
-        Usage: mm-bot decide [FILE] [--indent] < input.json
-
+    private const string Description = """
         Reads one JSON document of schema mm-bot.decide-input/3 (or /2) ({"schema", "snapshot", "state", "config"})
-        from FILE, or from stdin without FILE, runs the decision core once and prints the decision as one
+        from FILE, or from stdin without FILE (or with "-"), runs the decision core once and prints the decision as one
         JSON line (schema of docs/recording-schema.md). The same input always prints the same bytes.
         No network, database or clock is used: the time is the snapshot's "now".
-
-        Options:
-          --indent    print the decision indented (still deterministic)
-          -h, --help  this text
-
         Exit 0 with the decision on stdout; 2 when the input is not a valid decide input (message on stderr).
         """;
 
-    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>decide</c> command; its action reads from <paramref name="stdin"/> when no FILE is given.</summary>
+    public static Command Create(TextReader stdin)
     {
-        var indent = false;
-        string? file = null;
-        foreach (var arg in args)
+        var file = new Argument<string?>("FILE") { Description = "the decide input (stdin without it, or with \"-\")", Arity = ArgumentArity.ZeroOrOne };
+        file.Validators.Add(result =>
         {
-            switch (arg)
+            if (result.Tokens is [{ Value: var value }] && value.StartsWith('-') && value != "-")
             {
-                case "-h" or "--help":
-                    stdout.Write(Usage);
-                    return ExitOk;
-                case "--indent":
-                    indent = true;
-                    break;
-                default:
-                    if ((arg.StartsWith('-') && arg != "-") || file is not null)
-                    {
-                        stderr.WriteLine($"decide: unexpected argument {ConfigReader.Quote(arg)}");
-                        stderr.WriteLine("Run `mm-bot decide --help` for usage.");
-                        return ExitUsage;
-                    }
-
-                    file = arg;
-                    break;
+                result.AddError($"unrecognized option \"{value}\"");
             }
-        }
+        });
+        var indent = new Option<bool>("--indent") { Description = "print the decision indented (still deterministic)" };
+        var command = new Command("decide", Description) { file, indent };
+        command.SetAction(parsed => Decide(parsed.GetValue(file), parsed.GetValue(indent), stdin, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
 
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr) =>
+        CommandLineRunner.Invoke(MmBotCommandLine.Create(new Dictionary<string, string>(), stdin), ["decide", .. args], stdout, stderr);
+
+    private static int Decide(string? file, bool indent, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
         string text, what;
         try
         {

@@ -1,0 +1,59 @@
+using MarketMaker.Shell.Cli;
+
+namespace MarketMaker.Shell.Tests.Cli;
+
+public class CommandLineTests
+{
+    private static async Task<(int Code, string Out, string Err)> Invoke(params string[] args)
+    {
+        using var stdin = new StringReader("");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CommandLineRunner.InvokeAsync(MmBotCommandLine.Create(new Dictionary<string, string>(), stdin), args, stdout, stderr, CancellationToken.None);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Root_help_lists_the_commands()
+    {
+        var (code, stdout, _) = await Invoke("--help");
+        Assert.Equal(0, code);
+        Assert.Equal(HelpText.General(), stdout);
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("fair-anchor")]
+    public async Task Run_and_fair_anchor_help_print_the_catalogue_texts(string command)
+    {
+        var (code, stdout, _) = await Invoke(command, "--help");
+        Assert.Equal(0, code);
+        Assert.Equal(command == "run" ? HelpText.Run() : HelpText.FairAnchor(), stdout);
+    }
+
+    [Fact]
+    public async Task Decide_help_is_generated_with_its_options()
+    {
+        var (code, stdout, _) = await Invoke("decide", "-h");
+        Assert.Equal(0, code);
+        Assert.Contains("decide [<FILE>] [options]", stdout, StringComparison.Ordinal);
+        Assert.Contains("--indent", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bogus", "mm-bot", "bogus")]
+    [InlineData("run extra", "mm-bot run", "extra")]
+    [InlineData("run --bogus", "mm-bot run", "--bogus")]
+    [InlineData("fair-anchor --port", "mm-bot fair-anchor", "--port")]
+    [InlineData("decide --frobnicate", "mm-bot decide", "--frobnicate")]
+    [InlineData("decide a.json b.json", "mm-bot decide", "b.json")]
+    public async Task A_bad_argument_is_one_line_naming_it_and_exit_2(string args, string prefix, string named)
+    {
+        var (code, stdout, stderr) = await Invoke(args.Split(' '));
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(prefix + ": ", line, StringComparison.Ordinal);
+        Assert.Contains(named, line, StringComparison.Ordinal);
+    }
+}

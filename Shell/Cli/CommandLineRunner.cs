@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace MarketMaker.Shell.Cli;
+
+/// <summary>
+/// Parses and invokes one System.CommandLine command with the house rules: a bad argument (unknown option, missing
+/// value, bad number) prints one line naming it on stderr and exits 2; <c>--help</c> prints the generated help.
+/// </summary>
+public static class CommandLineRunner
+{
+    public const int ExitUsage = 2;
+
+    public static async Task<int> InvokeAsync(Command command, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var parsed = command.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not { ClearsParseErrors: true })
+        {
+            // An unknown word is named first: "unrecognized" is clearer than the "required command" it causes.
+            var message = parsed.UnmatchedTokens.Count > 0 ? $"unrecognized argument \"{parsed.UnmatchedTokens[0]}\"" : parsed.Errors[0].Message;
+            await stderr.WriteLineAsync($"{CommandPath(parsed)}: {message} (see `{CommandPath(parsed)} --help`)");
+            return ExitUsage;
+        }
+
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        return await parsed.InvokeAsync(config, cancel);
+    }
+
+    public static int Invoke(Command command, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) =>
+        InvokeAsync(command, args, stdout, stderr, CancellationToken.None).GetAwaiter().GetResult();
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command is RootCommand ? "mm-bot" : result.Command.Name);
+        }
+
+        return names.Count > 0 && names[0] == "mm-bot" ? string.Join(' ', names) : "mm-bot " + string.Join(' ', names);
+    }
+}
