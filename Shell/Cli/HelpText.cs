@@ -14,7 +14,7 @@ public static class HelpText
         ("integration", "mm-bot integration", "run the live integration scenarios against a real stack, or --paper on one machine (see --help)"),
         ("replay", "mm-bot replay FILE [--set NAME=VALUE ...] [--json] [--report OUT.html]", "replay a recorded session through the decision core; what-if with --set"),
         ("decide", "mm-bot decide [FILE] < input.json", "read one decide input (snapshot, state, config) and print the decision JSON"),
-        ("history", "mm-bot history [--limit N] [--json]", "this bot's fills from the exchange with realized P&L and recorded markouts (docs/pnl.md)"),
+        ("history", "mm-bot history [--limit N] [--json] [--recording FILE] ...", "this bot's fills from the exchange with realized P&L and recorded markouts (docs/pnl.md)"),
         ("reset-drawdown", "mm-bot reset-drawdown [--state-file PATH]", "with the bot stopped: clear a latched \"drawdown limit exceeded\" halt (docs/pnl.md)"),
         ("fair-anchor", "mm-bot fair-anchor", "serve GET /price and /healthz: futures fair value from the spot market"),
     ];
