@@ -121,14 +121,15 @@ public sealed class PaperWsContractTests
 
         // Our new ask: a book +open then an orders update (§4.4), strings everywhere.
         var ask = await paper.Seeder.PlaceTraderOrderAsync(Spot, "sell", 1610m, 100m, owner: owner, subaccountId: "10");
-        var book = await ws.NextAsync();
+        // Each subscription has its own forwarder (§4.4), so the book and orders frames may arrive in either order.
+        var two = new[] { await ws.NextAsync(), await ws.NextAsync() };
+        var book = two.Single(f => f.GetProperty("channel").GetString() == "book");
         Assert.Equal(["type", "channel", "market", "seq", "data"], Keys(book));
         Assert.Equal(["side", "order_id", "order_open", "size_delta", "limit_price", "price_ticks"], Keys(book.GetProperty("data")));
         Assert.All(book.GetProperty("data").EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
         Assert.Equal(ask.DesiredAmount, book.GetProperty("data").GetProperty("order_open").GetString());
         Assert.Equal(ask.DesiredAmount, book.GetProperty("data").GetProperty("size_delta").GetString());
-        var placed = await ws.NextAsync();
-        Assert.Equal("orders", placed.GetProperty("channel").GetString());
+        var placed = two.Single(f => f.GetProperty("channel").GetString() == "orders");
         Assert.Equal(["side", "status", "order_id", "limit_price", "price_ticks", "filled_amount", "desired_amount"], Keys(placed.GetProperty("data")));
         Assert.Equal("active", placed.GetProperty("data").GetProperty("status").GetString());
         Assert.True(placed.GetProperty("seq").GetInt64() > book.GetProperty("seq").GetInt64());
