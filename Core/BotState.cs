@@ -122,8 +122,8 @@ public sealed record ExternalAnchorMemory
 /// <summary>
 /// Memory of the sanity band: the last accepted reference price (the band's centre when there is no anchor) and a
 /// self-consistent book outside the band waiting for agreeing decisions before it is accepted as a real move.
-/// <see cref="HeldSince"/>: set from the first decision that found no reference and held <see cref="Accepted"/>
-/// instead (docs/hostile-input.md, rule 8); null again once a reference is found.
+/// <see cref="HeldSince"/>: the first decision of a run of decisions that found no reference (the hold of
+/// <see cref="Accepted"/> is counted from it, docs/hostile-input.md rule 8); null again once a reference is found.
 /// </summary>
 public sealed record ReferenceMemory
 {

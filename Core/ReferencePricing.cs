@@ -107,9 +107,9 @@ internal static class ReferencePricing
     public static readonly TimeSpan ReferenceHold = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// The price to hold: the last accepted reference, when one side of the others' book is missing, the other is
-    /// within the band of that reference, and the decision before this one had a reference (the hold starts now) or the hold started at most <see cref="ReferenceHold"/>
-    /// ago; else none.
+    /// The price to hold: the last accepted reference, when one side of the others' book is missing and the other is
+    /// within the band of that reference, for at most <see cref="ReferenceHold"/> from the first decision of the run of
+    /// decisions without a reference (<see cref="ReferenceMemory.HeldSince"/>; null: this decision is the first); else none.
     /// </summary>
     private static decimal? Hold(CycleContext ctx)
     {
