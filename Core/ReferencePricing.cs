@@ -81,16 +81,11 @@ internal static class ReferencePricing
         var local = LocalReference(ctx, centre);
         var result = SelectFrom(ctx, external, local.Price, local.Source);
         var memory = ctx.State.Reference;
-        DateTimeOffset? heldSince = null;
+        // The start of this run of decisions without a reference (held or not); null once a reference is found.
+        var heldSince = result.Price is null ? memory.HeldSince ?? ctx.Now : (DateTimeOffset?)null;
         if (result.Price is null && local.MoveCandidate is null && Hold(ctx) is { } held)
         {
-            heldSince = memory.HeldSince ?? ctx.Now;
             result = SelectFrom(ctx, external, held, ReferenceSource.Held);
-        }
-        else if (result.Price is null)
-        {
-            // No reference and the hold is over (or there was nothing to hold): stays set until a reference is found.
-            heldSince = memory.HeldSince ?? ctx.Now;
         }
 
         var next = NextMemory(memory, result.Price, local, ctx.Config.MaxBookDeviationBps) with { HeldSince = heldSince };
