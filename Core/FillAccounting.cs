@@ -91,7 +91,7 @@ internal static class FillAccounting
                     continue;
                 }
 
-                var side = ours.Split(':') is { Length: 4 } parts && Sides.TryParse(parts[2], out var s) ? s : trade.AggressorSide.Opposite();
+                var side = Nonces.SideOf(ours) ?? trade.AggressorSide.Opposite();
                 fills.Add(new Fill(ours, side, trade.Size, false, "trade", trade.Price));
             }
 

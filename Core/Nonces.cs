@@ -17,6 +17,10 @@ public static class Nonces
 
     public static string OrderId(string market, Side side, long nonce) => $"mm:{market}:{side.Wire()}:{nonce}";
 
+    /// <summary>The side written in an order id of <see cref="OrderId"/>'s form (<c>mm:{market}:{side}:{nonce}</c>), or null.</summary>
+    public static Side? SideOf(string orderId) =>
+        orderId.Split(':') is { Length: 4 } parts && Sides.TryParse(parts[2], out var side) ? side : null;
+
     public static long Base(PersistedState state, DateTimeOffset now)
     {
         var fromClock = Num.UnixMicros(now) * 2;

@@ -46,8 +46,7 @@ public static class FillHistory
         }
 
         var id = maker ? trade.MakerOrderId : trade.TakerOrderId;
-        var fromId = id.Split(':') is { Length: 4 } parts && Sides.TryParse(parts[2], out var s) ? s : (Side?)null;
-        var side = fromId ?? (maker ? trade.AggressorSide.Opposite() : trade.AggressorSide);
+        var side = Nonces.SideOf(id) ?? (maker ? trade.AggressorSide.Opposite() : trade.AggressorSide);
         // A maker pays no fee (markets-service-api.md §10: the fee is the taker's); a taker's is known only if reported.
         return new OwnTrade(trade, id, maker, side, maker ? 0m : takerFee);
     }
