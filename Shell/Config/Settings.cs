@@ -333,7 +333,11 @@ public sealed record Settings
     public override string ToString() =>
         $"Settings {{ market = {Bot.MarketSymbol}, owner = {OwnerAddress}, signer = {SignerAddress}, subaccount = {SubaccountId}, api = {ConfigText.RedactUrl(ApiBaseUrl, hidePath: false)}, database = {Database.Redacted} }}";
 
-    private static string? Url(ConfigReader r, string name, bool required)
+    /// <summary>An absolute http:// or https:// URL with a host: what every URL variable must be.</summary>
+    internal static bool IsHttpUrl(string raw) =>
+        Uri.TryCreate(raw, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0;
+
+    internal static string? Url(ConfigReader r, string name, bool required)
     {
         var raw = r.Raw(name);
         if (raw is null)
@@ -346,7 +350,7 @@ public sealed record Settings
             return null;
         }
 
-        if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        if (!IsHttpUrl(raw))
         {
             r.Invalid(name, "an absolute http:// or https:// URL");
             return null;
@@ -516,7 +520,7 @@ public sealed record Settings
             feed);
     }
 
-    private static TimeSpan PositiveMs(ConfigReader r, string name, int @default)
+    internal static TimeSpan PositiveMs(ConfigReader r, string name, int @default)
     {
         var ms = r.Int(name, @default);
         r.Check(ms > 0, name, "> 0", ms);

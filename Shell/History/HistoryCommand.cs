@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using MarketMaker.Core;
+using MarketMaker.Core.Config;
 using MarketMaker.Protocol.Markets;
 using MarketMaker.Shell.Adapters;
 using MarketMaker.Shell.Bot;
@@ -85,13 +86,28 @@ public static class HistoryCommand
             }
         }
 
-        api ??= env.GetValueOrDefault(V.ApiBaseUrl);
-        market ??= env.GetValueOrDefault(Core.Config.VariableCatalog.MarketSymbol) is { Length: > 0 } m ? m : MarketSpec.SpotSymbol;
-        if (string.IsNullOrWhiteSpace(api) || !Uri.TryCreate(api.TrimEnd('/') + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+        // The bot's own rules for the variables it shares with the bot (Settings): every problem listed, exit 2.
+        var config = new ConfigReader(env, V.Sensitive);
+        var timeout = Settings.PositiveMs(config, V.HttpTimeoutMs, 5000);
+        market ??= config.Text(VariableCatalog.MarketSymbol, MarketSpec.SpotSymbol);
+        if (api is not null && !Settings.IsHttpUrl(api))
         {
-            stderr.WriteLine(string.IsNullOrWhiteSpace(api)
-                ? $"mm-bot history: no exchange: set {V.ApiBaseUrl} or pass --api URL"
-                : $"mm-bot history: --api / {V.ApiBaseUrl} is not an http(s) URL");
+            config.Add(V.ApiBaseUrl, "--api must be an absolute http:// or https:// URL");
+        }
+
+        api ??= Settings.Url(config, V.ApiBaseUrl, required: false);
+        if (api is null && config.Errors.Count == 0)
+        {
+            config.Add(V.ApiBaseUrl, $"no exchange: set {V.ApiBaseUrl} or pass --api URL");
+        }
+
+        if (config.Errors.Count > 0 || api is null)
+        {
+            foreach (var error in config.Errors)
+            {
+                stderr.WriteLine($"mm-bot history: {error.Message}");
+            }
+
             return 2;
         }
 
@@ -114,8 +130,7 @@ public static class HistoryCommand
 
         HistoryReport report;
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var timeout = env.GetValueOrDefault(V.HttpTimeoutMs) is { } t && int.TryParse(t, CultureInfo.InvariantCulture, out var ms) && ms > 0 ? ms : 5000;
-        var client = new MarketsClient(http, baseUri, TimeSpan.FromMilliseconds(timeout));
+        var client = new MarketsClient(http, new Uri(api.TrimEnd('/') + "/"), timeout);
         try
         {
             report = await FetchAsync(client, market, limit, maxPages, markouts, ct);
