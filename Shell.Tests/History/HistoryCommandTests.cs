@@ -21,7 +21,9 @@ public sealed class HistoryCommandTests(TestPostgres postgres) : IClassFixture<T
     {
         await using var stack = await PaperStack.StartAsync(await postgres.CreateDatabaseAsync("history"));
         var recording = Path.Combine(stack.Dir, "cycles.jsonl");
-        var env = stack.BotEnv(("MM_RECORD_FILE", recording), ("MM_LOG_LEVEL", "INFO"));
+        // A 10-minute refresh gate: the hit's crossing order rests in the book until the matcher's next tick and moves
+        // the others' mid; without the gate the bot may replace the hit order first, and the hit fills its successor.
+        var env = stack.BotEnv(("MM_RECORD_FILE", recording), ("MM_LOG_LEVEL", "INFO"), ("MM_QUOTE_REFRESH_INTERVAL_MS", "600000"));
         using var http = new HttpClient();
         var client = new MarketsClient(http, new Uri(stack.Exchange.ApiUrl + "/"), TimeSpan.FromSeconds(5));
         var spec = MarketInfo.Find(await client.GetMarketsAsync(), PaperStack.PaperCommandMarket).Spec;
@@ -113,6 +115,13 @@ public sealed class HistoryCommandTests(TestPostgres postgres) : IClassFixture<T
         (code, _, err) = await Run([], new Dictionary<string, string>());
         Assert.Equal(2, code);
         Assert.Contains("set MM_API_BASE_URL or pass --api URL", err, StringComparison.Ordinal);
+
+        // The variables it shares with the bot follow the bot's rules: every problem listed.
+        (code, _, err) = await Run(["--api", "ftp://127.0.0.1"], new Dictionary<string, string> { ["MM_HTTP_TIMEOUT_MS"] = "soon" });
+        Assert.Equal(2, code);
+        Assert.Contains("--api must be an absolute http:// or https:// URL", err, StringComparison.Ordinal);
+        Assert.Contains("MM_HTTP_TIMEOUT_MS", err, StringComparison.Ordinal);
+        Assert.Equal(2, err.TrimEnd().Split('\n').Length);
 
         (code, _, err) = await Run(["--bogus"], new Dictionary<string, string>());
         Assert.Equal(2, code);
