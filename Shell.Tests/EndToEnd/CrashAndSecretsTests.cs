@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using MarketMaker.PaperExchange.Faults;
 using MarketMaker.Shell.Cli;
 using MarketMaker.Shell.Tests.Infrastructure;
@@ -285,9 +287,19 @@ internal static class CrashRun
     }
 }
 
-/// <summary>Starts the real executable.</summary>
-public static class CrashSafetyProcess
+/// <summary>Starts the real executable, signals it, and reads what `mm-bot paper` prints.</summary>
+public static partial class CrashSafetyProcess
 {
+    /// <summary>POSIX kill(2): sends <paramref name="signal"/> to <paramref name="pid"/>; 0 when it was sent.</summary>
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static extern int Kill(int pid, int signal);
+
+    /// <summary>The paper exchange's API URL from `mm-bot paper`'s output, or null before it is printed.</summary>
+    public static string? PaperApiUrl(string output) => PaperApiLine().Match(output) is { Success: true } m ? m.Groups[1].Value : null;
+
+    [GeneratedRegex(@"paper exchange: API (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex PaperApiLine();
+
     internal static BotProcessRun Start(Dictionary<string, string> env, StringBuilder sink, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

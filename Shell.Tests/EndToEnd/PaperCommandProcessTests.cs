@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -30,7 +29,7 @@ public sealed partial class PaperCommandProcessTests
             while (started.Elapsed < TimeSpan.FromSeconds(10) && ours != (1, 1))
             {
                 Assert.False(run.Process.HasExited, "mm-bot paper exited:\n" + run.Output);
-                api ??= ApiLine().Match(run.Output) is { Success: true } m ? m.Groups[1].Value : null;
+                api ??= CrashSafetyProcess.PaperApiUrl(run.Output);
                 if (api is not null && OwnerLine().Match(run.Output) is { Success: true } owner)
                 {
                     var book = await http.GetFromJsonAsync<JsonElement>($"{api}/v1/book?symbol=USDCcNGN-SPOT");
@@ -43,7 +42,7 @@ public sealed partial class PaperCommandProcessTests
             }
 
             Assert.True(ours == (1, 1), $"after {started.Elapsed.TotalSeconds:0.0}s the book holds {ours.Bids} bot bids and {ours.Asks} bot asks:\n{run.Output}");
-            Assert.Equal(0, Kill(run.Process.Id, 15));
+            Assert.Equal(0, CrashSafetyProcess.Kill(run.Process.Id, 15));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await run.Process.WaitForExitAsync(timeout.Token);
             Assert.Equal(0, run.Process.ExitCode);
@@ -78,12 +77,6 @@ public sealed partial class PaperCommandProcessTests
         Assert.Contains(expected, stderr.ToString(), StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"paper exchange: API (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex ApiLine();
-
     [GeneratedRegex(@"owner (0x[0-9a-f]{40})")]
     private static partial Regex OwnerLine();
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

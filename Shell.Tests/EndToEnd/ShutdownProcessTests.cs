@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace MarketMaker.Shell.Tests.EndToEnd;
@@ -14,7 +12,7 @@ namespace MarketMaker.Shell.Tests.EndToEnd;
 /// within 5 s anyway (the cycle is abandoned after the stop grace) and writes the shutdown summary; a second SIGINT
 /// ends the process at once.
 /// </summary>
-public sealed partial class ShutdownProcessTests(ITestOutputHelper output)
+public sealed class ShutdownProcessTests(ITestOutputHelper output)
 {
     private const int Sigint = 2;
 
@@ -24,7 +22,7 @@ public sealed partial class ShutdownProcessTests(ITestOutputHelper output)
         await WithHangingCycleAsync(async (run, http, api) =>
         {
             var stopping = Stopwatch.StartNew();
-            Assert.Equal(0, Kill(run.Process.Id, Sigint));
+            Assert.Equal(0, CrashSafetyProcess.Kill(run.Process.Id, Sigint));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await run.Process.WaitForExitAsync(timeout.Token);
             stopping.Stop();
@@ -42,9 +40,9 @@ public sealed partial class ShutdownProcessTests(ITestOutputHelper output)
     {
         await WithHangingCycleAsync(async (run, http, api) =>
         {
-            Assert.Equal(0, Kill(run.Process.Id, Sigint));
+            Assert.Equal(0, CrashSafetyProcess.Kill(run.Process.Id, Sigint));
             await UntilAsync(run, () => run.Output.Contains("stopping on SIGINT", StringComparison.Ordinal), "the first SIGINT is taken as a graceful stop");
-            Assert.Equal(0, Kill(run.Process.Id, Sigint));
+            Assert.Equal(0, CrashSafetyProcess.Kill(run.Process.Id, Sigint));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await run.Process.WaitForExitAsync(timeout.Token);
 
@@ -72,7 +70,7 @@ public sealed partial class ShutdownProcessTests(ITestOutputHelper output)
             using var run = CrashSafetyProcess.Start(env, sink, "paper", "--port", "0", "--seed", "11", "--no-taker");
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             string? api = null;
-            await UntilAsync(run, () => (api = ApiLine().Match(run.Output) is { Success: true } m ? m.Groups[1].Value : null) is not null && run.Output.Contains("protections ", StringComparison.Ordinal), "the bot runs its cycles");
+            await UntilAsync(run, () => (api = CrashSafetyProcess.PaperApiUrl(run.Output)) is not null && run.Output.Contains("protections ", StringComparison.Ordinal), "the bot runs its cycles");
 
             // One book request hangs (count 1: the rule is gone once a request has taken it, i.e. the cycle is stuck in it).
             using var set = await http.PostAsync($"{api}/admin/faults", new StringContent("{\"target\":\"book\",\"kind\":\"hang\",\"count\":1}", Encoding.UTF8, "application/json"));
@@ -99,10 +97,4 @@ public sealed partial class ShutdownProcessTests(ITestOutputHelper output)
             await Task.Delay(20);
         }
     }
-
-    [GeneratedRegex(@"paper exchange: API (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex ApiLine();
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

@@ -37,7 +37,7 @@ public static class HistoryCommand
           --api URL         markets-service base URL (default: $MM_API_BASE_URL)
           --market SYMBOL   market (default: $MM_MARKET_SYMBOL, else USDCcNGN-SPOT)
           --max-pages N     pages of 100 trades to read at most (default 1000); fewer fills than asked are then listed
-        Exit: 0 listed, 1 exchange or recording unreadable, 2 bad arguments.
+        Exit: 0 listed, 1 exchange or recording unreadable, 2 bad arguments or MM_* values.
         """;
 
     private const int PageSize = 100;
