@@ -46,7 +46,8 @@ internal sealed class CycleContext
             BaseCapacity = Balances?.BaseTotal ?? 0m;
         }
 
-        MarketDataStale = IsStale(Freshness.Older(snapshot.MarketData.FetchedAt, snapshot.Orders.FetchedAt), config.StaleMarketDataTimeoutSeconds);
+        MarketDataFetchedAt = Freshness.Older(snapshot.MarketData.FetchedAt, snapshot.Orders.FetchedAt);
+        MarketDataStale = IsStale(MarketDataFetchedAt, config.StaleMarketDataTimeoutSeconds);
         BalancesStale = IsStale(snapshot.Balances.FetchedAt, config.StaleBalanceTimeoutSeconds);
     }
 
@@ -74,6 +75,9 @@ internal sealed class CycleContext
 
     /// <summary>Base usable for our asks (spot): total less what sells that are not ours reserve.</summary>
     public decimal BaseCapacity { get; }
+
+    /// <summary>When the market data (book and order list together) was fetched: the older of the two (<see cref="Freshness.Older"/>).</summary>
+    public DateTimeOffset? MarketDataFetchedAt { get; }
 
     public bool MarketDataStale { get; }
     public bool BalancesStale { get; }

@@ -312,7 +312,7 @@ public static class Decider
         return new MetricValues(
             QuoteAgeSeconds: ctx.AgeSeconds(quoteTime),
             ExchangeQuoteAgeSeconds: exchangeAge,
-            MarketDataAgeSeconds: ctx.AgeSeconds(Freshness.Older(ctx.Snapshot.MarketData.FetchedAt, ctx.Snapshot.Orders.FetchedAt)),
+            MarketDataAgeSeconds: ctx.AgeSeconds(ctx.MarketDataFetchedAt),
             BalanceAgeSeconds: ctx.AgeSeconds(ctx.Snapshot.Balances.FetchedAt),
             AnchorAgeSeconds: ctx.AgeSeconds(anchorAt),
             ExternalAnchorAgeSeconds: next.ExternalAnchor.Accepted is { } mark ? Num.Seconds(ctx.Now - mark.ObservedAt) : null,
