@@ -153,7 +153,11 @@ public sealed class PaperWsContractTests
         await paper.Seeder.PlaceTraderOrderAsync(Spot, "buy", 1611m, 40m, owner: Other, subaccountId: "77");
         var frames = new List<JsonElement>();
         await paper.Matcher.RunTickAsync();
-        while (!frames.Any(f => f.GetProperty("channel").GetString() == "trades"))
+        // One forwarder per subscription: the trades, orders and book frames of the fill arrive in any order across channels.
+        static bool Is(JsonElement f, string channel) => f.GetProperty("channel").GetString() == channel;
+        while (!frames.Any(f => Is(f, "trades"))
+            || !frames.Any(f => Is(f, "orders") && f.GetProperty("data").GetProperty("filled_amount").GetString() != "0")
+            || !frames.Any(f => Is(f, "book") && f.GetProperty("data").GetProperty("size_delta").GetString()!.StartsWith('-')))
         {
             frames.Add(await ws.NextAsync());
         }
