@@ -89,8 +89,7 @@ internal sealed class CycleContext
     public bool IsProtected(string orderId) =>
         Config.ProtectedOrderIdPrefixes.Any(p => p.Length > 0 && orderId.StartsWith(p, StringComparison.OrdinalIgnoreCase));
 
-    public bool IsStale(DateTimeOffset? fetchedAt, int timeoutSeconds) =>
-        fetchedAt is not { } at || (timeoutSeconds > 0 && Now - at > TimeSpan.FromSeconds(timeoutSeconds));
+    public bool IsStale(DateTimeOffset? fetchedAt, int timeoutSeconds) => Freshness.IsStale(Now, fetchedAt, timeoutSeconds);
 
     public decimal? AgeSeconds(DateTimeOffset? at) => at is { } t ? Num.Seconds(Now - t) : null;
 

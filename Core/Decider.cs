@@ -217,9 +217,17 @@ public static class Decider
             LastMark = pnl.Mark,
         };
 
-        var readiness = Ready(ctx, halt, reference, phase, bidRequired && Missing(ctx, bidMissingSince), askRequired && Missing(ctx, askMissingSince));
+        var dependencies = new DependencyHealth(
+            ctx.MarketDataFetchedAt,
+            snapshot.Balances.FetchedAt,
+            ctx.Market.IsSpot ? nextState.ExternalAnchor.AcceptedFetchedAt : snapshot.Anchor.FetchedAt,
+            ctx.MarketDataStale,
+            ctx.BalancesStale,
+            reference.AnchorStale,
+            DependencyHealth.NotAnsweringIn(snapshot));
+        var readiness = Ready(ctx, halt, reference, phase, bidRequired && Missing(ctx, bidMissingSince), askRequired && Missing(ctx, askMissingSince), dependencies);
         var targets = quotes.All;
-        var metrics = Metrics(ctx, nextState, reference, targets, cancels, placements, suppressedReplaces, external, bidsResting, asksResting);
+        var metrics = Metrics(ctx, nextState, dependencies, reference, targets, cancels, placements, suppressedReplaces, external, bidsResting, asksResting);
 
         return new Decision(
             now,
@@ -246,7 +254,10 @@ public static class Decider
             metrics,
             pnl.Report,
             pnl.Markouts,
-            nextState);
+            nextState)
+        {
+            Dependencies = dependencies,
+        };
     }
 
     internal static ImmutableArray<CancelAction> CancelAllManaged(CycleContext ctx, Halt halt) =>
@@ -260,7 +271,7 @@ public static class Decider
         ctx.Config.ReadinessMissingQuoteTimeoutSeconds > 0 && since is { } s
         && ctx.Now - s > TimeSpan.FromSeconds(ctx.Config.ReadinessMissingQuoteTimeoutSeconds);
 
-    private static Readiness Ready(CycleContext ctx, Halt? halt, ReferenceResult reference, BotPhase phase, bool bidMissing, bool askMissing)
+    private static Readiness Ready(CycleContext ctx, Halt? halt, ReferenceResult reference, BotPhase phase, bool bidMissing, bool askMissing, DependencyHealth dependencies)
     {
         if (halt is not null)
         {
@@ -292,11 +303,20 @@ public static class Decider
             return new Readiness(false, RequiredBidMissing);
         }
 
-        return askMissing ? new Readiness(false, RequiredAskMissing) : Readiness.Ok;
+        if (askMissing)
+        {
+            return new Readiness(false, RequiredAskMissing);
+        }
+
+        // A dependency that did not answer this cycle makes the bot not ready at once; its stale halt still waits for
+        // the timeout (MM_STALE_*_TIMEOUT_SECONDS). Only a bot otherwise ready says so: a halt or another reason says more.
+        return dependencies.NotAnswering.IsEmpty
+            ? Readiness.Ok
+            : new Readiness(false, DependencyHealth.NotAnsweringPrefix + string.Join(",", dependencies.NotAnswering));
     }
 
     private static MetricValues Metrics(
-        CycleContext ctx, BotState next, ReferenceResult reference, ImmutableArray<TargetQuote> targets,
+        CycleContext ctx, BotState next, DependencyHealth dependencies, ReferenceResult reference, ImmutableArray<TargetQuote> targets,
         ImmutableArray<CancelAction> cancels, ImmutableArray<PlaceAction> placements,
         ImmutableArray<SuppressedReplace> suppressed, ExternalAnchorResult external, int bidsResting, int asksResting)
     {
@@ -308,13 +328,12 @@ public static class Decider
             .GroupBy(c => c.Category)
             .ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var quoteTime = next.LastQuoteUpdate ?? (ctx.Managed.IsEmpty ? null : ctx.Managed.Max(o => o.CreatedAt));
-        var anchorAt = ctx.Market.IsSpot ? next.ExternalAnchor.AcceptedFetchedAt : ctx.Snapshot.Anchor.FetchedAt;
         return new MetricValues(
             QuoteAgeSeconds: ctx.AgeSeconds(quoteTime),
             ExchangeQuoteAgeSeconds: exchangeAge,
-            MarketDataAgeSeconds: ctx.AgeSeconds(ctx.MarketDataFetchedAt),
-            BalanceAgeSeconds: ctx.AgeSeconds(ctx.Snapshot.Balances.FetchedAt),
-            AnchorAgeSeconds: ctx.AgeSeconds(anchorAt),
+            MarketDataAgeSeconds: ctx.AgeSeconds(dependencies.MarketDataFetchedAt),
+            BalanceAgeSeconds: ctx.AgeSeconds(dependencies.BalancesFetchedAt),
+            AnchorAgeSeconds: ctx.AgeSeconds(dependencies.AnchorFetchedAt),
             ExternalAnchorAgeSeconds: next.ExternalAnchor.Accepted is { } mark ? Num.Seconds(ctx.Now - mark.ObservedAt) : null,
             LiveQuotedSpreadBps: spread,
             NetInventory: ctx.Inventory,

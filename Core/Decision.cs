@@ -185,6 +185,9 @@ public sealed record Decision(
     ImmutableArray<Markout> Markouts,
     BotState NextState)
 {
+    /// <summary>Freshness of every dependency as this decision judged it (not recorded: derived from the snapshot).</summary>
+    public DependencyHealth Dependencies { get; init; } = DependencyHealth.Unknown;
+
     /// <summary>True when the decision sends or changes anything (the shell logs one line then).</summary>
     public bool ChangesAnything => !Cancels.IsEmpty || !Placements.IsEmpty || Reconciliation is not null || !Fills.IsEmpty;
 }

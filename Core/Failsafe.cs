@@ -42,6 +42,7 @@ internal static class Failsafe
             BidMissingSince = bids > 0 ? null : state.BidMissingSince ?? now,
             AskMissingSince = asks > 0 ? null : state.AskMissingSince ?? now,
         };
+        var marketDataAt = Freshness.Older(snapshot.MarketData.FetchedAt, snapshot.Orders.FetchedAt);
         var metrics = new MetricValues(
             QuoteAgeSeconds: null,
             ExchangeQuoteAgeSeconds: 0m,
@@ -88,6 +89,17 @@ internal static class Failsafe
             metrics,
             null,
             [],
-            next);
+            next)
+        {
+            // Anchors are not judged here (no reference is computed): only the inputs the halt does not depend on.
+            Dependencies = new DependencyHealth(
+                marketDataAt,
+                snapshot.Balances.FetchedAt,
+                null,
+                Freshness.IsStale(now, marketDataAt, config.StaleMarketDataTimeoutSeconds),
+                Freshness.IsStale(now, snapshot.Balances.FetchedAt, config.StaleBalanceTimeoutSeconds),
+                false,
+                DependencyHealth.NotAnsweringIn(snapshot)),
+        };
     }
 }

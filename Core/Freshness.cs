@@ -10,4 +10,8 @@ public static class Freshness
     /// <summary>The older of two fetch times; <c>null</c> (never fetched) when either is <c>null</c>.</summary>
     public static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null || b is null ? null : (a < b ? a : b);
+
+    /// <summary>Stale: never fetched, or (with a timeout configured) fetched longer ago than the timeout.</summary>
+    public static bool IsStale(DateTimeOffset now, DateTimeOffset? fetchedAt, int timeoutSeconds) =>
+        fetchedAt is not { } at || (timeoutSeconds > 0 && now - at > TimeSpan.FromSeconds(timeoutSeconds));
 }

@@ -127,18 +127,18 @@ public sealed class DependencyFaultTests
             time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.True(DependencyReadiness.Effective(outcome).Ready, outcome.Decision.Readiness.Reason);
+        Assert.True(outcome.Decision.Readiness.Ready, outcome.Decision.Readiness.Reason);
 
         exchange.MarketDataDelay = ct => Task.Delay(Timeout.Infinite, ct);
         outcome = await runner.RunOnceAsync(CancellationToken.None);
         Assert.Null(outcome.Decision.Halt);
-        Assert.Equal(new Readiness(false, "dependency not answering: market_data"), DependencyReadiness.Effective(outcome));
+        Assert.Equal(new Readiness(false, "dependency not answering: market_data"), outcome.Decision.Readiness);
 
         // The stale halt still waits for MM_STALE_MARKET_DATA_TIMEOUT_SECONDS.
         time.Advance(TimeSpan.FromSeconds(6));
         outcome = await runner.RunOnceAsync(CancellationToken.None);
         Assert.Equal(HaltReasons.ExchangeMarketDataStale, outcome.Decision.Halt?.Reason);
-        Assert.Equal(HaltReasons.ExchangeMarketDataStale, DependencyReadiness.Effective(outcome).Reason);
+        Assert.Equal(HaltReasons.ExchangeMarketDataStale, outcome.Decision.Readiness.Reason);
 
         exchange.MarketDataDelay = null;
         for (var i = 0; i < 3; i++)
@@ -147,7 +147,7 @@ public sealed class DependencyFaultTests
             outcome = await runner.RunOnceAsync(CancellationToken.None);
         }
 
-        Assert.True(DependencyReadiness.Effective(outcome).Ready, DependencyReadiness.Effective(outcome).Reason);
+        Assert.True(outcome.Decision.Readiness.Ready, outcome.Decision.Readiness.Reason);
     }
 
     [Fact]

@@ -102,15 +102,17 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Market_data_refresh_is_never_while_the_order_list_was_never_fetched()
+    public async Task Refresh_times_are_the_decisions_and_never_fetched_shows_zero()
     {
-        // The core's one rule (Freshness.Older): market data is the book and the order list together; a book without
-        // an order list is never fetched, so the metric shows 0 like the core's stale halt, not the book's time.
-        var snapshot = Samples.Snapshot() with { Orders = Input<LiveOrders>.Missing };
-        metrics.Update(snapshot, Samples.Decision(), new BotConfig());
+        // The core judges every dependency (Core/Dependencies.cs; a book without an order list is never fetched):
+        // the metrics copy its times and never look at the snapshot's.
+        var snapshot = Samples.Snapshot();
+        metrics.Update(snapshot, Samples.Decision(dependencies: Samples.Dependencies() with { MarketDataFetchedAt = null, AnchorFetchedAt = Samples.Now.AddSeconds(-40) }), new BotConfig());
         var text = await MetricsText();
 
         Assert.Equal(0, Value(text, "mm_bot_last_market_data_refresh_unix"));
+        Assert.Equal(Samples.Now.AddSeconds(-3).ToUnixTimeSeconds(), Value(text, "mm_bot_last_balance_refresh_unix"));
+        Assert.Equal(Samples.Now.AddSeconds(-40).ToUnixTimeSeconds(), Value(text, "mm_bot_last_anchor_refresh_unix"));
     }
 
     [Fact]
@@ -118,7 +120,7 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
     {
         var snapshot = Samples.Snapshot();
         var halt = new Halt(HaltReasons.BalancesStale, "age 40s", CancelCategory.RiskTriggered);
-        metrics.Update(snapshot, Samples.Decision(halt: halt, source: ReferenceSource.External), new BotConfig { OperatorMode = OperatorMode.BidOnly });
+        metrics.Update(snapshot, Samples.Decision(halt: halt, source: ReferenceSource.External, dependencies: Samples.Dependencies() with { BalancesStale = true }), new BotConfig { OperatorMode = OperatorMode.BidOnly });
         var text = await MetricsText();
 
         Assert.Equal(1, Value(text, "mm_bot_halted"));
@@ -239,20 +241,20 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Dependencies_are_stale_past_their_timeouts_or_when_never_fetched()
+    public async Task Dependency_staleness_is_copied_from_the_decision()
     {
+        // Whatever the snapshot and config say: staleness is the core's judgement (DependencyHealthTests prove it).
         var snapshot = Samples.Snapshot("USDCcNGN-APR30-2026") with { Balances = Input<Balances>.Missing };
-        var config = new BotConfig
-        {
-            MarketSymbol = "USDCcNGN-APR30-2026",
-            AnchorSourceType = AnchorSourceType.Fixed,
-            StaleMarketDataTimeoutSeconds = 1,
-            StaleAnchorTimeoutSeconds = 10,
-        };
-        var values = Samples.Metrics() with { BalanceAgeSeconds = null };
-        metrics.Update(snapshot, Samples.Decision(metrics: values), config);
+        var config = new BotConfig { MarketSymbol = "USDCcNGN-APR30-2026", AnchorSourceType = AnchorSourceType.Fixed, StaleMarketDataTimeoutSeconds = 1 };
+        metrics.Update(snapshot, Samples.Decision(dependencies: Samples.Dependencies() with { MarketDataStale = true, AnchorDataStale = true }), config);
         var text = await MetricsText();
         Assert.Equal(1, Value(text, "mm_bot_dependency_stale{dependency=\"exchange_market_data\"}"));
+        Assert.Equal(0, Value(text, "mm_bot_dependency_stale{dependency=\"balances\"}"));
+        Assert.Equal(1, Value(text, "mm_bot_dependency_stale{dependency=\"anchor_data\"}"));
+
+        metrics.Update(snapshot, Samples.Decision(dependencies: Samples.Dependencies() with { BalancesStale = true }), config);
+        text = await MetricsText();
+        Assert.Equal(0, Value(text, "mm_bot_dependency_stale{dependency=\"exchange_market_data\"}"));
         Assert.Equal(1, Value(text, "mm_bot_dependency_stale{dependency=\"balances\"}"));
         Assert.Equal(0, Value(text, "mm_bot_dependency_stale{dependency=\"anchor_data\"}"));
     }

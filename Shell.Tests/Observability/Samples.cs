@@ -68,7 +68,8 @@ internal static class Samples
         MetricValues? metrics = null,
         DateTimeOffset? now = null,
         PnlReport? pnl = null,
-        ImmutableArray<Markout>? markouts = null) =>
+        ImmutableArray<Markout>? markouts = null,
+        DependencyHealth? dependencies = null) =>
         new(
             Now: now ?? Now,
             ReferencePrice: 1500m,
@@ -94,7 +95,14 @@ internal static class Samples
             Metrics: metrics ?? Metrics(),
             Pnl: pnl ?? Pnl(),
             Markouts: markouts ?? [],
-            NextState: new BotState());
+            NextState: new BotState())
+        {
+            Dependencies = dependencies ?? Dependencies(),
+        };
+
+    /// <summary>Market data fetched 2 s ago, balances 3 s, the anchor 5 s; nothing stale, every input answered.</summary>
+    public static DependencyHealth Dependencies() =>
+        new(Now.AddSeconds(-2), Now.AddSeconds(-3), Now.AddSeconds(-5), false, false, false, []);
 
     /// <summary>Long 95 at an average cost of 1490, marked at 1500: unrealized 950, realized 12.5, peak 1000.</summary>
     public static PnlReport Pnl() => new(

@@ -67,9 +67,9 @@ public sealed class BotObserver : ICycleObserver, IDecisionFailureObserver
             }
             : outcome.Decision;
 
-        // A dependency that did not answer this cycle makes the bot not ready at once (the halt waits for its timeout).
-        var readiness = DependencyReadiness.Effective(outcome);
-        var decision = readiness == counted.Readiness ? counted : counted with { Readiness = readiness };
+        // Readiness (a dependency that did not answer this cycle included) is the decision's: copied, never recomputed.
+        var decision = counted;
+        var readiness = decision.Readiness;
         _metrics.Update(outcome.Snapshot, decision, _config);
         _metrics.SetStandby(outcome.Standby);
         _metrics.Ws.Wakeup(outcome.Wake);

@@ -121,7 +121,7 @@ public sealed class CycleRunner
         var wantExternal = _ports.ExternalAnchor is not null && State.ExternalAnchor.Wanted;
         var externalTask = wantExternal
             ? Fetch("external_anchor", _external, _ports.ExternalAnchor!.FetchAsync, _timeouts.Anchor, errors, ct)
-            : Task.FromResult(_external with { FreshThisCycle = false });
+            : Task.FromResult(_external with { FreshThisCycle = false, Error = null }); // not asked: not "not answering"
         var instanceTask = _ports.Instance is { } gate ? gate.CheckAsync(ct) : Task.FromResult(MarketMaker.Shell.Adapters.InstanceStatus.Active);
         var killSwitch = _ports.KillSwitch.IsPresent();
         await Task.WhenAll(marketTask, ordersTask, balancesTask, anchorTask, externalTask, instanceTask);

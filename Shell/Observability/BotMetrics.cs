@@ -173,10 +173,10 @@ public sealed class BotMetrics
             }
 
             Set("mm_bot_exchange_quote_age_seconds", m.ExchangeQuoteAgeSeconds);
-            Set("mm_bot_last_market_data_refresh_unix", Unix(Freshness.Older(snapshot.MarketData.FetchedAt, snapshot.Orders.FetchedAt)));
-            Set("mm_bot_last_balance_refresh_unix", Unix(snapshot.Balances.FetchedAt));
-            var anchorInput = snapshot.Market.IsSpot ? snapshot.ExternalAnchor : snapshot.Anchor;
-            Set("mm_bot_last_anchor_refresh_unix", Unix(anchorInput.FetchedAt));
+            var dependencies = decision.Dependencies;
+            Set("mm_bot_last_market_data_refresh_unix", Unix(dependencies.MarketDataFetchedAt));
+            Set("mm_bot_last_balance_refresh_unix", Unix(dependencies.BalancesFetchedAt));
+            Set("mm_bot_last_anchor_refresh_unix", Unix(dependencies.AnchorFetchedAt));
             Set("mm_bot_exchange_market_data_freshness_age_seconds", m.MarketDataAgeSeconds ?? 0m);
             Set("mm_bot_balance_freshness_age_seconds", m.BalanceAgeSeconds ?? 0m);
             Set("mm_bot_anchor_freshness_age_seconds", m.AnchorAgeSeconds ?? 0m);
@@ -248,17 +248,11 @@ public sealed class BotMetrics
                 referenceSource.WithLabels(s).Set(s == source ? 1 : 0);
             }
 
-            var anchorRelevant = snapshot.Market.IsSpot
-                ? decision.ReferenceSource == ReferenceSource.External
-                : config.AnchorSourceType != AnchorSourceType.None;
             var stale = new Dictionary<string, bool>(StringComparer.Ordinal)
             {
-                ["exchange_market_data"] = Stale(m.MarketDataAgeSeconds, config.StaleMarketDataTimeoutSeconds)
-                    || Names(decision, HaltReasons.ExchangeMarketDataStale),
-                ["balances"] = Stale(m.BalanceAgeSeconds, config.StaleBalanceTimeoutSeconds)
-                    || Names(decision, HaltReasons.BalancesStale),
-                ["anchor_data"] = (anchorRelevant && Stale(m.AnchorAgeSeconds, config.StaleAnchorTimeoutSeconds))
-                    || Names(decision, HaltReasons.AnchorDataStale),
+                ["exchange_market_data"] = dependencies.MarketDataStale,
+                ["balances"] = dependencies.BalancesStale,
+                ["anchor_data"] = dependencies.AnchorDataStale,
             };
             foreach (var (dependency, isStale) in stale)
             {
@@ -309,13 +303,6 @@ public sealed class BotMetrics
         await WriteTextAsync(buffer, cancellationToken).ConfigureAwait(false);
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
-
-    private static bool Names(Decision decision, string reason) =>
-        decision.Halt?.Reason == reason || (!decision.Readiness.Ready && decision.Readiness.Reason == reason);
-
-    /// <summary>Stale as the core defines it: never fetched, or older than a configured timeout.</summary>
-    private static bool Stale(decimal? age, int timeoutSeconds) =>
-        age is not { } a || (timeoutSeconds > 0 && a > timeoutSeconds);
 
     private static decimal Unix(DateTimeOffset? at) => at is { } t ? t.ToUnixTimeMilliseconds() / 1000m : 0m;
 

@@ -71,6 +71,20 @@ public static class RecordingJson
     /// </summary>
     private static void OmitOptionalNulls(JsonTypeInfo info)
     {
+        if (info.Type == typeof(Decision))
+        {
+            // Derived from the snapshot and config alone (Core/Dependencies.cs), not part of the recorded decision.
+            for (var i = info.Properties.Count - 1; i >= 0; i--)
+            {
+                if (info.Properties[i].Name == "dependencies")
+                {
+                    info.Properties.RemoveAt(i);
+                }
+            }
+
+            return;
+        }
+
         if (info.Type != typeof(ReferenceMemory))
         {
             return;
