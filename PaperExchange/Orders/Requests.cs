@@ -54,60 +54,31 @@ public sealed record CreateOrderRequest
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> body, out CreateOrderRequest request)
     {
-        request = new CreateOrderRequest();
-        if (!GoJsonDecoding.TryParseFirstValue(body, out var doc))
+        var r = new CreateOrderRequest();
+        var ok = GoJsonDecoding.TryDecodeObject(body, (name, v) => name switch
         {
-            return false;
-        }
-
-        using (doc)
-        {
-            var root = doc!.RootElement;
-            if (root.ValueKind == JsonValueKind.Null)
-            {
-                return true;
-            }
-
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            var r = new CreateOrderRequest();
-            foreach (var p in root.EnumerateObject())
-            {
-                var v = p.Value;
-                var ok = p.Name.ToLowerInvariant() switch
-                {
-                    "order_id" => GoJsonDecoding.Str(v, s => r = r with { OrderId = s }),
-                    "owner_address" => GoJsonDecoding.Str(v, s => r = r with { OwnerAddress = s }),
-                    "signer_address" => GoJsonDecoding.Str(v, s => r = r with { SignerAddress = s }),
-                    "subaccount_id" => GoJsonDecoding.Str(v, s => r = r with { SubaccountId = s }),
-                    "recipient_id" => GoJsonDecoding.Str(v, s => r = r with { RecipientId = s }),
-                    "nonce" => GoJsonDecoding.Str(v, s => r = r with { Nonce = s }),
-                    "side" => GoJsonDecoding.Str(v, s => r = r with { Side = s }),
-                    "asset_address" => GoJsonDecoding.Str(v, s => r = r with { AssetAddress = s }),
-                    "sub_id" => GoJsonDecoding.Str(v, s => r = r with { SubId = s }),
-                    "desired_amount" => GoJsonDecoding.Str(v, s => r = r with { DesiredAmount = s }),
-                    "filled_amount" => GoJsonDecoding.Str(v, s => r = r with { FilledAmount = s }),
-                    "limit_price" => GoJsonDecoding.Str(v, s => r = r with { LimitPrice = s }),
-                    "worst_fee" => GoJsonDecoding.Str(v, s => r = r with { WorstFee = s }),
-                    "order_entry_spec" => GoJsonDecoding.Str(v, s => r = r with { OrderEntrySpec = s }),
-                    "signature" => GoJsonDecoding.Str(v, s => r = r with { Signature = s }),
-                    "expiry" => GoJsonDecoding.Int64(v, n => r = r with { Expiry = n }),
-                    "action_json" => SetAction(v, ref r),
-                    "ui_intent" => SetUiIntent(v, ref r),
-                    _ => true,
-                };
-                if (!ok)
-                {
-                    return false;
-                }
-            }
-
-            request = r;
-            return true;
-        }
+            "order_id" => GoJsonDecoding.Str(v, s => r = r with { OrderId = s }),
+            "owner_address" => GoJsonDecoding.Str(v, s => r = r with { OwnerAddress = s }),
+            "signer_address" => GoJsonDecoding.Str(v, s => r = r with { SignerAddress = s }),
+            "subaccount_id" => GoJsonDecoding.Str(v, s => r = r with { SubaccountId = s }),
+            "recipient_id" => GoJsonDecoding.Str(v, s => r = r with { RecipientId = s }),
+            "nonce" => GoJsonDecoding.Str(v, s => r = r with { Nonce = s }),
+            "side" => GoJsonDecoding.Str(v, s => r = r with { Side = s }),
+            "asset_address" => GoJsonDecoding.Str(v, s => r = r with { AssetAddress = s }),
+            "sub_id" => GoJsonDecoding.Str(v, s => r = r with { SubId = s }),
+            "desired_amount" => GoJsonDecoding.Str(v, s => r = r with { DesiredAmount = s }),
+            "filled_amount" => GoJsonDecoding.Str(v, s => r = r with { FilledAmount = s }),
+            "limit_price" => GoJsonDecoding.Str(v, s => r = r with { LimitPrice = s }),
+            "worst_fee" => GoJsonDecoding.Str(v, s => r = r with { WorstFee = s }),
+            "order_entry_spec" => GoJsonDecoding.Str(v, s => r = r with { OrderEntrySpec = s }),
+            "signature" => GoJsonDecoding.Str(v, s => r = r with { Signature = s }),
+            "expiry" => GoJsonDecoding.Int64(v, n => r = r with { Expiry = n }),
+            "action_json" => SetAction(v, ref r),
+            "ui_intent" => SetUiIntent(v, ref r),
+            _ => true,
+        });
+        request = ok ? r : new CreateOrderRequest();
+        return ok;
     }
 
     private static bool SetAction(JsonElement v, ref CreateOrderRequest r)
@@ -130,19 +101,15 @@ public sealed record CreateOrderRequest
         }
 
         var intent = r.UiIntent ?? new UiIntent("", "", "");
-        foreach (var p in v.EnumerateObject())
+        if (!GoJsonDecoding.DecodeFields(v, (name, f) => name switch
         {
-            var ok = p.Name.ToLowerInvariant() switch
-            {
-                "side" => GoJsonDecoding.Str(p.Value, s => intent = intent with { Side = s }),
-                "price" => GoJsonDecoding.Str(p.Value, s => intent = intent with { Price = s }),
-                "size" => GoJsonDecoding.Str(p.Value, s => intent = intent with { Size = s }),
-                _ => true,
-            };
-            if (!ok)
-            {
-                return false;
-            }
+            "side" => GoJsonDecoding.Str(f, s => intent = intent with { Side = s }),
+            "price" => GoJsonDecoding.Str(f, s => intent = intent with { Price = s }),
+            "size" => GoJsonDecoding.Str(f, s => intent = intent with { Size = s }),
+            _ => true,
+        }))
+        {
+            return false;
         }
 
         r = r with { UiIntent = intent };
@@ -176,50 +143,20 @@ public sealed record CancelOrderRequest
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> body, bool strictSignatureFields, out CancelOrderRequest request)
     {
-        request = new CancelOrderRequest();
-        if (!GoJsonDecoding.TryParseFirstValue(body, out var doc))
+        var r = new CancelOrderRequest();
+        var ok = GoJsonDecoding.TryDecodeObject(body, (name, v) => name switch
         {
-            return false;
-        }
-
-        using (doc)
-        {
-            var root = doc!.RootElement;
-            if (root.ValueKind == JsonValueKind.Null)
-            {
-                return true;
-            }
-
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            var r = new CancelOrderRequest();
-            foreach (var p in root.EnumerateObject())
-            {
-                var v = p.Value;
-                var name = p.Name.ToLowerInvariant();
-                var ok = name switch
-                {
-                    "owner_address" => GoJsonDecoding.Str(v, s => r = r with { OwnerAddress = s }),
-                    "nonce" => GoJsonDecoding.Str(v, s => r = r with { Nonce = s }),
-                    "reason" => GoJsonDecoding.Str(v, s => r = r with { Reason = s }),
-                    "service" => GoJsonDecoding.Str(v, s => r = r with { Service = s }),
-                    "signer_address" => Lenient(v, strictSignatureFields, s => r = r with { SignerAddress = s }),
-                    "expiry" => Lenient(v, strictSignatureFields, s => r = r with { Expiry = s }),
-                    "signature" => Lenient(v, strictSignatureFields, s => r = r with { Signature = s }),
-                    _ => true,
-                };
-                if (!ok)
-                {
-                    return false;
-                }
-            }
-
-            request = r;
-            return true;
-        }
+            "owner_address" => GoJsonDecoding.Str(v, s => r = r with { OwnerAddress = s }),
+            "nonce" => GoJsonDecoding.Str(v, s => r = r with { Nonce = s }),
+            "reason" => GoJsonDecoding.Str(v, s => r = r with { Reason = s }),
+            "service" => GoJsonDecoding.Str(v, s => r = r with { Service = s }),
+            "signer_address" => Lenient(v, strictSignatureFields, s => r = r with { SignerAddress = s }),
+            "expiry" => Lenient(v, strictSignatureFields, s => r = r with { Expiry = s }),
+            "signature" => Lenient(v, strictSignatureFields, s => r = r with { Signature = s }),
+            _ => true,
+        });
+        request = ok ? r : new CancelOrderRequest();
+        return ok;
     }
 
     private static bool Lenient(JsonElement v, bool strict, Action<string> set) =>
@@ -247,6 +184,44 @@ internal static class GoJsonDecoding
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Decodes the first JSON value of the body into a struct the way Go's json.Decoder does: null leaves every field
+    /// empty, anything but an object fails, and each member goes to <paramref name="field"/> by its lower-cased name
+    /// (names are case-insensitive; unknown ones are the field's to ignore), which returns false on a type mismatch.
+    /// </summary>
+    public static bool TryDecodeObject(ReadOnlySpan<byte> body, Func<string, JsonElement, bool> field)
+    {
+        if (!TryParseFirstValue(body, out var doc))
+        {
+            return false;
+        }
+
+        using (doc)
+        {
+            var root = doc!.RootElement;
+            return root.ValueKind == JsonValueKind.Null || DecodeFields(root, field);
+        }
+    }
+
+    /// <summary>The members of a JSON object, each by its lower-cased name; false for a non-object or a member that fails.</summary>
+    public static bool DecodeFields(JsonElement obj, Func<string, JsonElement, bool> field)
+    {
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        foreach (var p in obj.EnumerateObject())
+        {
+            if (!field(p.Name.ToLowerInvariant(), p.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A string field: a JSON string sets it, null leaves it, anything else is a type error.</summary>
