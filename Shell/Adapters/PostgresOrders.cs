@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Net.Sockets;
 using MarketMaker.Core;
 using MarketMaker.Protocol.Markets;
@@ -262,8 +261,9 @@ public sealed class PostgresOrders : IAsyncDisposable
 }
 
 /// <summary>
-/// Accepts a Npgsql key/value connection string or a <c>postgres://</c> / <c>postgresql://</c> URL
-/// (user, password, host, port, database, and the <c>sslmode</c> query parameter). Errors never repeat the input.
+/// The adapters' form of <see cref="MarketMaker.Shell.Config.DatabaseUrl"/>: a Npgsql key/value connection string or a
+/// <c>postgres://</c> / <c>postgresql://</c> URL, parsed by the one parser the configuration uses; a bad one is a
+/// <see cref="DataSourceException"/> whose text never repeats the input.
 /// </summary>
 public static class PostgresConnectionString
 {
@@ -274,93 +274,9 @@ public static class PostgresConnectionString
             throw Invalid("is empty");
         }
 
-        var text = connectionString.Trim();
-        if (text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-        {
-            return FromUrl(text);
-        }
-
-        try
-        {
-            var builder = new NpgsqlConnectionStringBuilder(text);
-            if (string.IsNullOrEmpty(builder.Host))
-            {
-                throw Invalid("has no Host");
-            }
-
-            return builder;
-        }
-        catch (ArgumentException)
-        {
-            throw Invalid("is not a valid Npgsql connection string");
-        }
-        catch (FormatException)
-        {
-            throw Invalid("is not a valid Npgsql connection string");
-        }
-    }
-
-    private static NpgsqlConnectionStringBuilder FromUrl(string text)
-    {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
-        {
-            throw Invalid("is not a valid postgres:// URL");
-        }
-
-        var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host.Trim('[', ']') };
-        if (uri.Port > 0)
-        {
-            builder.Port = uri.Port;
-        }
-
-        var userInfo = uri.UserInfo;
-        if (userInfo.Length > 0)
-        {
-            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
-            builder.Username = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[..colon]);
-            if (colon >= 0)
-            {
-                builder.Password = Uri.UnescapeDataString(userInfo[(colon + 1)..]);
-            }
-        }
-
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Length > 0)
-        {
-            builder.Database = database;
-        }
-
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
-            var value = Uri.UnescapeDataString(eq < 0 ? "" : pair[(eq + 1)..]);
-            switch (key)
-            {
-                case "sslmode":
-                    builder.SslMode = value.ToLowerInvariant() switch
-                    {
-                        "disable" => SslMode.Disable,
-                        "allow" => SslMode.Allow,
-                        "prefer" => SslMode.Prefer,
-                        "require" => SslMode.Require,
-                        "verify-ca" => SslMode.VerifyCA,
-                        "verify-full" => SslMode.VerifyFull,
-                        _ => throw Invalid($"has an unknown sslmode \"{value}\""),
-                    };
-                    break;
-                case "application_name":
-                    builder.ApplicationName = value;
-                    break;
-                case "connect_timeout":
-                    builder.Timeout = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : throw Invalid("has a non-integer connect_timeout");
-                    break;
-                default:
-                    throw Invalid($"has an unsupported URL parameter \"{key}\"");
-            }
-        }
-
-        return builder;
+        return MarketMaker.Shell.Config.DatabaseUrl.TryParse(connectionString.Trim(), out var url, out var error)
+            ? new NpgsqlConnectionStringBuilder(url!.ConnectionString)
+            : throw Invalid(error);
     }
 
     private static DataSourceException Invalid(string message) =>
