@@ -203,47 +203,27 @@ public sealed class MarketEventHub
             : PgNumeric.FromInteger(0);
 
     /// <summary>A <c>level_delta</c> payload (§3.2) in jsonb key order.</summary>
-    public static string BookPayload(OrderRow o, PgNumeric open, PgNumeric delta)
-    {
-        var w = new GoJsonWriter().StartObject()
+    public static string BookPayload(OrderRow o, PgNumeric open, PgNumeric delta) =>
+        new GoJsonWriter().StartObject()
             .Prop("side", o.Side)
             .Prop("order_id", o.OrderId)
             .Prop("order_open", Integer(open))
             .Prop("size_delta", Integer(delta))
             .Prop("limit_price", o.LimitPrice)
-            .Name("price_ticks");
-        if (o.LimitPriceTicks is { } ticks)
-        {
-            w.String(ticks);
-        }
-        else
-        {
-            w.Null();
-        }
-
-        return w.EndObject().ToString();
-    }
+            .PropOrNull("price_ticks", o.LimitPriceTicks)
+            .EndObject().ToString();
 
     /// <summary>An <c>order_update</c> payload (§3.4) in jsonb key order.</summary>
-    public static string OrderPayload(OrderRow o)
-    {
-        var w = new GoJsonWriter().StartObject()
+    public static string OrderPayload(OrderRow o) =>
+        new GoJsonWriter().StartObject()
             .Prop("side", o.Side)
             .Prop("status", o.Status)
             .Prop("order_id", o.OrderId)
             .Prop("limit_price", o.LimitPrice)
-            .Name("price_ticks");
-        if (o.LimitPriceTicks is { } ticks)
-        {
-            w.String(ticks);
-        }
-        else
-        {
-            w.Null();
-        }
-
-        return w.Prop("filled_amount", o.FilledAmount).Prop("desired_amount", o.DesiredAmount).EndObject().ToString();
-    }
+            .PropOrNull("price_ticks", o.LimitPriceTicks)
+            .Prop("filled_amount", o.FilledAmount)
+            .Prop("desired_amount", o.DesiredAmount)
+            .EndObject().ToString();
 
     /// <summary>A <c>fill</c> payload (§3.3) in jsonb key order; created_at as PostgreSQL writes a timestamptz in JSON.</summary>
     public static string TradePayload(TradeRow t) =>

@@ -463,17 +463,8 @@ internal sealed class ApiServer
                     .Prop("open_bid_count", c.OpenBids)
                     .Prop("open_ask_count", c.OpenAsks)
                     .Prop("trade_count", c.TradeCount)
-                    .Name("last_trade_timestamp");
-                if (c.LastTradeAt is { } t)
-                {
-                    w.Number(t.ToUnixTimeSeconds());
-                }
-                else
-                {
-                    w.Null();
-                }
-
-                w.EndObject();
+                    .PropOrNull("last_trade_timestamp", c.LastTradeAt?.ToUnixTimeSeconds())
+                    .EndObject();
             }
         }
         catch (StoreException)

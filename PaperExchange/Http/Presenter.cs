@@ -27,15 +27,7 @@ public sealed class Presenter
             .PropOmitEmpty("base_asset_symbol", "USDC")
             .PropOmitEmpty("quote_asset_symbol", "cNGN")
             .PropOmitZero("expiry_timestamp", m.ExpiryTimestamp);
-        w.Name("last_trade_timestamp");
-        if (lastTrade is { } t)
-        {
-            w.Number(t.ToUnixTimeSeconds());
-        }
-        else
-        {
-            w.Null();
-        }
+        w.PropOrNull("last_trade_timestamp", lastTrade?.ToUnixTimeSeconds());
 
         w.PropOmitEmpty("price_semantics", "linear")
             .PropOmitEmpty("display_semantics", "direct")

@@ -94,6 +94,12 @@ public sealed class GoJsonWriter
 
     public GoJsonWriter Prop(string name, long value) => Name(name).Number(value);
 
+    /// <summary>A string field that is <c>null</c> when absent (a Go <c>*string</c> without omitempty).</summary>
+    public GoJsonWriter PropOrNull(string name, string? value) => value is null ? Name(name).Null() : Prop(name, value);
+
+    /// <summary>A number field that is <c>null</c> when absent (a Go <c>*int64</c> without omitempty).</summary>
+    public GoJsonWriter PropOrNull(string name, long? value) => value is { } v ? Prop(name, v) : Name(name).Null();
+
     /// <summary>Writes the property only when the value is non-empty (Go's omitempty).</summary>
     public GoJsonWriter PropOmitEmpty(string name, string? value) => string.IsNullOrEmpty(value) ? this : Prop(name, value);
 
