@@ -198,6 +198,8 @@ public static class BotProcess
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
+            // The first cycle's CPU-bound code compiled on the other core meanwhile (StartupWarmup; nothing is sent).
+            _ = StartupWarmup.Start(s, addresses, log);
             System.Net.IPEndPoint bound;
             try
             {
