@@ -42,7 +42,6 @@ public static class Program
             var rest = args[1..];
             return command switch
             {
-                "paper" => await PaperCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),
                 "integration" => await IntegrationCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),
                 "replay" => await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token),
                 "history" => await History.HistoryCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),

@@ -41,7 +41,20 @@ public class CommandLineTests
     }
 
     [Theory]
+    [InlineData("paper", "--port <N>", "--seed <N>", "--exchange-only", "--database-url <URL>", "--no-taker")]
+    public async Task Generated_help_lists_every_option(string command, params string[] options)
+    {
+        var (code, stdout, stderr) = await Invoke(command, "--help");
+        Assert.Equal(0, code);
+        Assert.Empty(stderr);
+        Assert.Contains($"{command} [options]", stdout, StringComparison.Ordinal);
+        Assert.All(options, o => Assert.Contains(o, stdout, StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("bogus", "mm-bot", "bogus")]
+    [InlineData("paper --frobnicate", "mm-bot paper", "--frobnicate")]
+    [InlineData("paper --port 99999", "mm-bot paper", "--port")]
     [InlineData("run extra", "mm-bot run", "extra")]
     [InlineData("run --bogus", "mm-bot run", "--bogus")]
     [InlineData("fair-anchor --port", "mm-bot fair-anchor", "--port")]

@@ -65,16 +65,20 @@ public sealed partial class PaperCommandProcessTests
     }
 
     [Theory]
-    [InlineData("--port", "x", "--port needs a TCP port number")]
-    [InlineData("--seed", "", "--seed needs an integer")]
-    [InlineData("--bogus", "", "unknown argument \"--bogus\"")]
+    [InlineData("--port", "x", "mm-bot paper: --port needs a TCP port number")]
+    [InlineData("--port", "65536", "mm-bot paper: --port needs a TCP port number")]
+    [InlineData("--seed", "1.5", "mm-bot paper: --seed needs an integer")]
+    [InlineData("--seed", "", "mm-bot paper: Required argument missing for option: '--seed'")]
+    [InlineData("--database-url", "mysql://x", "mm-bot paper: --database-url must be a PostgreSQL URL")]
+    [InlineData("--bogus", "", "mm-bot paper: unrecognized argument \"--bogus\"")]
     public async Task Paper_command_rejects_bad_arguments_with_exit_2(string name, string value, string expected)
     {
         var stderr = new StringWriter();
         string[] args = value.Length == 0 ? [name] : [name, value];
         var exit = await MarketMaker.Shell.Bot.PaperCommand.RunAsync(args, new Dictionary<string, string>(), TextWriter.Null, stderr, CancellationToken.None);
         Assert.Equal(2, exit);
-        Assert.Contains(expected, stderr.ToString(), StringComparison.Ordinal);
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(expected, line, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"owner (0x[0-9a-f]{40})")]

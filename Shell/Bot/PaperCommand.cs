@@ -1,8 +1,10 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using MarketMaker.PaperExchange;
 using MarketMaker.PaperExchange.Participants;
 using MarketMaker.Protocol.Signing;
+using MarketMaker.Shell.Cli;
 using MarketMaker.Shell.Config;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,93 +22,6 @@ public sealed record PaperCommandOptions
     public string? DatabaseUrl { get; init; }
 
     public bool Taker { get; init; } = true;
-
-    public static string Usage =>
-        """
-        Usage: mm-bot paper [--port N] [--seed N] [--exchange-only] [--database-url URL] [--no-taker]
-
-        Starts the paper exchange (a markets-service look-alike on 127.0.0.1, with a matcher, a balance ledger,
-        a JSON-RPC endpoint for balances and the oracle, seeded resting orders and a simulated taker) and the bot
-        quoting USDCcNGN-SPOT against it, in one process. No real funds: the bot's key is generated for the run.
-
-          --port N             exchange API port (default 8081; 0 = any free port). The bot's /metrics stays on MM_METRICS_ADDR.
-          --seed N             makes the run repeatable (the taker's random walk and the bot's key)
-          --exchange-only      run only the exchange, for a bot started separately with `mm-bot run`
-          --database-url URL   keep the exchange's orders in this PostgreSQL (markets-service schema); the bot then
-                               reads its live orders from it exactly as in production. Default: in memory.
-          --no-taker           no simulated taker flow
-
-        Strategy and risk variables (MM_HALF_SPREAD_BPS, MM_ORDER_SIZE, MM_RECORD_FILE, ...) are honoured; the
-        connection and identity variables are set by the command. Ctrl-C prints the shutdown summary.
-        """;
-
-    /// <summary>Parses the arguments after <c>paper</c>; null with <paramref name="error"/> on a bad argument.</summary>
-    public static PaperCommandOptions? Parse(IReadOnlyList<string> args, out string? error)
-    {
-        var o = new PaperCommandOptions();
-        error = null;
-        for (var i = 0; i < args.Count; i++)
-        {
-            string? Value()
-            {
-                if (i + 1 < args.Count)
-                {
-                    return args[++i];
-                }
-
-                return null;
-            }
-
-            switch (args[i])
-            {
-                case "--port":
-                    if (!int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-                    {
-                        error = "--port needs a TCP port number (0-65535)";
-                        return null;
-                    }
-
-                    o = o with { Port = port };
-                    break;
-                case "--seed":
-                    if (!int.TryParse(Value(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed))
-                    {
-                        error = "--seed needs an integer";
-                        return null;
-                    }
-
-                    o = o with { Seed = seed };
-                    break;
-                case "--exchange-only":
-                    o = o with { ExchangeOnly = true };
-                    break;
-                case "--no-taker":
-                    o = o with { Taker = false };
-                    break;
-                case "--database-url":
-                    var url = Value();
-                    if (string.IsNullOrWhiteSpace(url))
-                    {
-                        error = "--database-url needs a PostgreSQL URL or Npgsql connection string";
-                        return null;
-                    }
-
-                    if (!Config.DatabaseUrl.TryParse(url, out _, out var why))
-                    {
-                        error = "--database-url " + why;
-                        return null;
-                    }
-
-                    o = o with { DatabaseUrl = url };
-                    break;
-                default:
-                    error = $"unknown argument \"{args[i]}\"";
-                    return null;
-            }
-        }
-
-        return o;
-    }
 }
 
 /// <summary><c>mm-bot paper</c>: the paper exchange and the bot in one process.</summary>
@@ -115,22 +30,80 @@ public static class PaperCommand
     public const string BotSubaccount = "10";
     public const decimal FairPrice = 1600m;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct, BotHandle? handle = null, Action<PaperExchangeHost>? onExchange = null)
+    private const string Description = """
+        Starts the paper exchange (a markets-service look-alike on 127.0.0.1, with a matcher, a balance ledger, a JSON-RPC
+        endpoint for balances and the oracle, seeded resting orders and a simulated taker) and the bot quoting
+        USDCcNGN-SPOT against it, in one process. No real funds: the bot's key is generated for the run.
+        Strategy and risk variables (MM_HALF_SPREAD_BPS, MM_ORDER_SIZE, MM_RECORD_FILE, ...) are honoured; the connection
+        and identity variables are set by the command. Ctrl-C prints the shutdown summary.
+        """;
+
+    /// <summary>The <c>paper</c> command (generated help; a bad argument is one line and exit 2).</summary>
+    public static Command Create(IReadOnlyDictionary<string, string> env, BotHandle? handle = null, Action<PaperExchangeHost>? onExchange = null)
     {
-        if (args.Contains("--help") || args.Contains("-h"))
+        var port = new Option<int>("--port")
         {
-            await stdout.WriteAsync(PaperCommandOptions.Usage);
-            return BotProcess.ExitOk;
+            Description = "exchange API port (0 = any free port); the bot's /metrics stays on MM_METRICS_ADDR",
+            DefaultValueFactory = _ => 8081,
+            HelpName = "N",
+            CustomParser = r => Parsed(r, NumberStyles.None, n => n <= 65535, "--port needs a TCP port number (0-65535)"),
+        };
+        var seed = new Option<int?>("--seed")
+        {
+            Description = "makes the run repeatable (the taker's random walk and the bot's key)",
+            HelpName = "N",
+            CustomParser = r => Parsed(r, NumberStyles.AllowLeadingSign, _ => true, "--seed needs an integer"),
+        };
+        var exchangeOnly = new Option<bool>("--exchange-only") { Description = "run only the exchange, for a bot started separately with `mm-bot run`" };
+        var database = new Option<string?>("--database-url")
+        {
+            Description = "keep the exchange's orders in this PostgreSQL (markets-service schema); the bot then reads its live orders from it as in production (default: in memory)",
+            HelpName = "URL",
+        };
+        database.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } url && !Config.DatabaseUrl.TryParse(url, out _, out var why))
+            {
+                r.AddError("--database-url " + why);
+            }
+        });
+        var noTaker = new Option<bool>("--no-taker") { Description = "no simulated taker flow" };
+        var command = new Command("paper", Description) { port, seed, exchangeOnly, database, noTaker };
+        command.SetAction((parsed, ct) => RunAsync(
+            new PaperCommandOptions
+            {
+                Port = parsed.GetValue(port),
+                Seed = parsed.GetValue(seed),
+                ExchangeOnly = parsed.GetValue(exchangeOnly),
+                DatabaseUrl = parsed.GetValue(database),
+                Taker = !parsed.GetValue(noTaker),
+            },
+            env,
+            parsed.InvocationConfiguration.Output,
+            parsed.InvocationConfiguration.Error,
+            ct,
+            handle,
+            onExchange));
+        return command;
+    }
+
+    private static int Parsed(System.CommandLine.Parsing.ArgumentResult r, NumberStyles styles, Func<int, bool> valid, string error)
+    {
+        if (r.Tokens is [{ Value: var text }] && int.TryParse(text, styles, CultureInfo.InvariantCulture, out var n) && valid(n))
+        {
+            return n;
         }
 
-        var options = PaperCommandOptions.Parse(args, out var error);
-        if (options is null)
-        {
-            await stderr.WriteLineAsync("mm-bot paper: " + error);
-            await stderr.WriteLineAsync("run `mm-bot paper --help` for the options");
-            return BotProcess.ExitConfigError;
-        }
+        r.AddError(error);
+        return 0;
+    }
 
+    /// <summary>Parses <paramref name="args"/> (after <c>paper</c>) and runs; exit 2 with one line for a bad argument.</summary>
+    public static Task<int> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct, BotHandle? handle = null, Action<PaperExchangeHost>? onExchange = null) =>
+        CommandLineRunner.InvokeAsync(Create(env, handle, onExchange), args, stdout, stderr, ct);
+
+    public static async Task<int> RunAsync(PaperCommandOptions options, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct, BotHandle? handle = null, Action<PaperExchangeHost>? onExchange = null)
+    {
         // A throwaway key: derived from the seed (repeatable runs) or random. It exists only in this process.
         var keyHex = options.Seed is { } s
             ? Convert.ToHexString(Keccak.Hash(Encoding.UTF8.GetBytes("mm-bot paper key " + s.ToString(CultureInfo.InvariantCulture))))

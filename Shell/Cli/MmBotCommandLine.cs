@@ -24,6 +24,7 @@ public static class MmBotCommandLine
                 "run" => Run(env, description),
                 "fair-anchor" => FairAnchorCommandLine(env, description),
                 "decide" => DecideCommand.Create(stdin),
+                "paper" => PaperCommand.Create(env),
                 _ => new Command(name, description),
             });
         }
