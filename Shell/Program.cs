@@ -1,10 +1,7 @@
 using System.Runtime.InteropServices;
-using MarketMaker.Shell.Bot;
 using MarketMaker.Shell.Cli;
 using MarketMaker.Shell.Config;
-using MarketMaker.Shell.Integration;
 using MarketMaker.Shell.Replay;
-using MarketMaker.Shell.State;
 
 namespace MarketMaker.Shell;
 
@@ -42,10 +39,7 @@ public static class Program
             var rest = args[1..];
             return command switch
             {
-                "integration" => await IntegrationCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),
                 "replay" => await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token),
-                "history" => await History.HistoryCommand.RunAsync(rest, env, Console.Out, Console.Error, stop.Token),
-                "reset-drawdown" => ResetDrawdownCommand.Run(rest, env, Console.Out, Console.Error),
                 _ => await CommandLineRunner.InvokeAsync(MmBotCommandLine.Create(env, Console.In), args, Console.Out, Console.Error, stop.Token),
             };
         }

@@ -42,6 +42,9 @@ public class CommandLineTests
 
     [Theory]
     [InlineData("paper", "--port <N>", "--seed <N>", "--exchange-only", "--database-url <URL>", "--no-taker")]
+    [InlineData("integration", "--scenario <NAME>", "--report <PATH>", "--paper", "--database-url <URL>", "--verbose", "MM_INT_TAKER_OWNER_PRIVATE_KEY")]
+    [InlineData("history", "--limit <N>", "--json", "--recording <FILE>", "--api <URL>", "--market <SYMBOL>", "--max-pages <N>")]
+    [InlineData("reset-drawdown", "--state-file <PATH>")]
     public async Task Generated_help_lists_every_option(string command, params string[] options)
     {
         var (code, stdout, stderr) = await Invoke(command, "--help");
@@ -55,6 +58,11 @@ public class CommandLineTests
     [InlineData("bogus", "mm-bot", "bogus")]
     [InlineData("paper --frobnicate", "mm-bot paper", "--frobnicate")]
     [InlineData("paper --port 99999", "mm-bot paper", "--port")]
+    [InlineData("integration --bogus", "mm-bot integration", "--bogus")]
+    [InlineData("integration --database-url Host=127.0.0.1;Username=x", "mm-bot integration", "--database-url is only for --paper")]
+    [InlineData("history --limit 0", "mm-bot history", "--limit")]
+    [InlineData("history extra", "mm-bot history", "extra")]
+    [InlineData("reset-drawdown --state-file", "mm-bot reset-drawdown", "--state-file")]
     [InlineData("run extra", "mm-bot run", "extra")]
     [InlineData("run --bogus", "mm-bot run", "--bogus")]
     [InlineData("fair-anchor --port", "mm-bot fair-anchor", "--port")]

@@ -110,7 +110,7 @@ public sealed class HistoryCommandTests(TestPostgres postgres) : IClassFixture<T
     {
         var (code, _, err) = await Run(["--limit", "zero"], new Dictionary<string, string> { ["MM_API_BASE_URL"] = "http://127.0.0.1:1" });
         Assert.Equal(2, code);
-        Assert.Contains("--limit needs a value (a positive integer)", err, StringComparison.Ordinal);
+        Assert.Equal("mm-bot history: --limit needs a positive integer (at most 100000) (see `mm-bot history --help`)", err.TrimEnd());
 
         (code, _, err) = await Run([], new Dictionary<string, string>());
         Assert.Equal(2, code);
@@ -125,7 +125,7 @@ public sealed class HistoryCommandTests(TestPostgres postgres) : IClassFixture<T
 
         (code, _, err) = await Run(["--bogus"], new Dictionary<string, string>());
         Assert.Equal(2, code);
-        Assert.Contains("unexpected argument \"--bogus\"", err, StringComparison.Ordinal);
+        Assert.Equal("mm-bot history: unrecognized argument \"--bogus\" (see `mm-bot history --help`)", err.TrimEnd());
 
         (code, var output, err) = await Run([], new Dictionary<string, string> { ["MM_API_BASE_URL"] = "http://user:hunter2@127.0.0.1:1", ["MM_HTTP_TIMEOUT_MS"] = "2000" });
         Assert.Equal(1, code);

@@ -49,7 +49,7 @@ public sealed class ResetDrawdownCommandTests : IDisposable
 
         (code, _, stderr) = Run(["--bogus"], new Dictionary<string, string>());
         Assert.Equal(2, code);
-        Assert.Contains("unexpected argument \"--bogus\"", stderr, StringComparison.Ordinal);
+        Assert.Equal("mm-bot reset-drawdown: unrecognized argument \"--bogus\" (see `mm-bot reset-drawdown --help`)", stderr.TrimEnd());
     }
 
     private static (int Code, string Stdout, string Stderr) Run(string[] args, IReadOnlyDictionary<string, string> env)

@@ -100,7 +100,7 @@ public static class PaperCommand
 
     /// <summary>Parses <paramref name="args"/> (after <c>paper</c>) and runs; exit 2 with one line for a bad argument.</summary>
     public static Task<int> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct, BotHandle? handle = null, Action<PaperExchangeHost>? onExchange = null) =>
-        CommandLineRunner.InvokeAsync(Create(env, handle, onExchange), args, stdout, stderr, ct);
+        CommandLineRunner.InvokeSubcommandAsync(Create(env, handle, onExchange), args, stdout, stderr, ct);
 
     public static async Task<int> RunAsync(PaperCommandOptions options, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct, BotHandle? handle = null, Action<PaperExchangeHost>? onExchange = null)
     {

@@ -28,6 +28,16 @@ public static class CommandLineRunner
     public static int Invoke(Command command, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) =>
         InvokeAsync(command, args, stdout, stderr, CancellationToken.None).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// One <c>mm-bot</c> subcommand on its own (for callers that pass it hooks, e.g. tests): put under a root as in
+    /// <c>mm-bot</c>, so <c>--help</c> and the error lines are the same as on the command line.
+    /// </summary>
+    public static Task<int> InvokeSubcommandAsync(Command command, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var root = new RootCommand("mm-bot") { command };
+        return InvokeAsync(root, [command.Name, .. args], stdout, stderr, cancel);
+    }
+
     private static string CommandPath(ParseResult parsed)
     {
         var names = new List<string>();

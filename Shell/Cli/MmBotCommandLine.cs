@@ -25,6 +25,9 @@ public static class MmBotCommandLine
                 "fair-anchor" => FairAnchorCommandLine(env, description),
                 "decide" => DecideCommand.Create(stdin),
                 "paper" => PaperCommand.Create(env),
+                "integration" => Integration.IntegrationCommand.Create(env),
+                "history" => History.HistoryCommand.Create(env),
+                "reset-drawdown" => State.ResetDrawdownCommand.Create(env),
                 _ => new Command(name, description),
             });
         }

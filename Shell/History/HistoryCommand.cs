@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -6,6 +7,7 @@ using MarketMaker.Core.Config;
 using MarketMaker.Protocol.Markets;
 using MarketMaker.Shell.Adapters;
 using MarketMaker.Shell.Bot;
+using MarketMaker.Shell.Cli;
 using MarketMaker.Shell.Config;
 using MarketMaker.Shell.Recording;
 using MarketMaker.Shell.Replay;
@@ -21,71 +23,73 @@ namespace MarketMaker.Shell.History;
 /// </summary>
 public static class HistoryCommand
 {
-    public const string Usage =
-        """
-        Usage: mm-bot history [--limit N] [--json] [--recording FILE]... [--api URL] [--market SYMBOL] [--max-pages N]
-
+    private const string Description = """
         This bot's fills from the exchange (GET /v1/trades: trades whose maker or taker order id starts with
         mm:{market}:), oldest first, with side, price, size, fee, realized P&L (average cost, in the quote currency,
         starting flat at the first listed fill) and the markouts the bot recorded for the order (bps; positive = we
         earned). Read-only: nothing is signed or sent.
-
-          --limit N         the newest N fills of ours (default 100, 1..100000)
-          --json            one JSON object (fills and totals) instead of the table
-          --recording FILE  recording(s) to take markouts from (repeatable; default: $MM_RECORD_FILE and its rotated
-                            files FILE.1..FILE.4 where they exist; none → markouts shown as "-")
-          --api URL         markets-service base URL (default: $MM_API_BASE_URL)
-          --market SYMBOL   market (default: $MM_MARKET_SYMBOL, else USDCcNGN-SPOT)
-          --max-pages N     pages of 100 trades to read at most (default 1000); fewer fills than asked are then listed
         Exit: 0 listed, 1 exchange or recording unreadable, 2 bad arguments or MM_* values.
         """;
 
     private const int PageSize = 100;
 
-    public static async Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    /// <summary>The <c>history</c> command (generated help; a bad argument is one line and exit 2).</summary>
+    public static Command Create(IReadOnlyDictionary<string, string> env)
     {
-        var limit = 100;
-        var maxPages = 1000;
-        var json = false;
-        var recordings = new List<string>();
-        string? api = null;
-        string? market = null;
-        for (var i = 0; i < args.Length; i++)
+        var limit = new Option<int>("--limit")
         {
-            var arg = args[i];
-            string? Value() => i + 1 < args.Length ? args[++i] : null;
-            switch (arg)
-            {
-                case "--help" or "-h":
-                    stdout.WriteLine(Usage);
-                    return 0;
-                case "--json":
-                    json = true;
-                    break;
-                case "--limit" when Positive(Value(), 100_000) is { } n:
-                    limit = n;
-                    break;
-                case "--max-pages" when Positive(Value(), 1_000_000) is { } n:
-                    maxPages = n;
-                    break;
-                case "--recording" when Value() is { Length: > 0 } file:
-                    recordings.Add(file);
-                    break;
-                case "--api" when Value() is { Length: > 0 } url:
-                    api = url;
-                    break;
-                case "--market" when Value() is { Length: > 0 } symbol:
-                    market = symbol;
-                    break;
-                default:
-                    stderr.WriteLine(arg is "--limit" or "--max-pages" or "--recording" or "--api" or "--market"
-                        ? $"mm-bot history: {arg} needs a value{(arg is "--limit" or "--max-pages" ? " (a positive integer)" : "")}"
-                        : $"mm-bot history: unexpected argument \"{arg}\"");
-                    stderr.WriteLine("Usage: mm-bot history [--limit N] [--json] [--recording FILE]... [--api URL] [--market SYMBOL] [--max-pages N]   (mm-bot history --help)");
-                    return 2;
-            }
+            Description = "the newest N fills of ours (1..100000)",
+            HelpName = "N",
+            DefaultValueFactory = _ => 100,
+            CustomParser = r => Positive(r, 100_000),
+        };
+        var json = new Option<bool>("--json") { Description = "one JSON object (fills and totals) instead of the table" };
+        var recording = new Option<string[]>("--recording")
+        {
+            Description = "recording(s) to take markouts from (repeatable; default: $MM_RECORD_FILE and its rotated files FILE.1..FILE.4 where they exist; none: markouts shown as \"-\")",
+            HelpName = "FILE",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var api = new Option<string?>("--api") { Description = "markets-service base URL (default: $MM_API_BASE_URL)", HelpName = "URL" };
+        var market = new Option<string?>("--market") { Description = "market (default: $MM_MARKET_SYMBOL, else USDCcNGN-SPOT)", HelpName = "SYMBOL" };
+        var maxPages = new Option<int>("--max-pages")
+        {
+            Description = "pages of 100 trades to read at most; fewer fills than asked are then listed",
+            HelpName = "N",
+            DefaultValueFactory = _ => 1000,
+            CustomParser = r => Positive(r, 1_000_000),
+        };
+        var command = new Command("history", Description) { limit, json, recording, api, market, maxPages };
+        command.SetAction((parsed, ct) => RunAsync(
+            parsed.GetValue(limit),
+            parsed.GetValue(maxPages),
+            parsed.GetValue(json),
+            [.. parsed.GetValue(recording) ?? []],
+            parsed.GetValue(api),
+            parsed.GetValue(market),
+            env,
+            parsed.InvocationConfiguration.Output,
+            parsed.InvocationConfiguration.Error,
+            ct));
+        return command;
+    }
+
+    public static Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+        CommandLineRunner.InvokeSubcommandAsync(Create(env), args, stdout, stderr, ct);
+
+    private static int Positive(System.CommandLine.Parsing.ArgumentResult r, int max)
+    {
+        if (r.Tokens is [{ Value: var text }] && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max)
+        {
+            return n;
         }
 
+        r.AddError($"--{((System.CommandLine.Parsing.OptionResult)r.Parent!).Option.Name.TrimStart('-')} needs a positive integer (at most {max.ToString(CultureInfo.InvariantCulture)})");
+        return 0;
+    }
+
+    private static async Task<int> RunAsync(int limit, int maxPages, bool json, List<string> recordings, string? api, string? market, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
         // The bot's own rules for the variables it shares with the bot (Settings): every problem listed, exit 2.
         var config = new ConfigReader(env, V.Sensitive);
         var timeout = Settings.PositiveMs(config, V.HttpTimeoutMs, 5000);
@@ -292,7 +296,4 @@ public static class HistoryCommand
             },
         };
     }
-
-    private static int? Positive(string? text, int max) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max ? n : null;
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
@@ -11,6 +12,7 @@ using MarketMaker.Protocol.Rpc;
 using MarketMaker.Protocol.Signing;
 using MarketMaker.Shell.Adapters;
 using MarketMaker.Shell.Bot;
+using MarketMaker.Shell.Cli;
 using MarketMaker.Shell.Config;
 using MarketMaker.Shell.Cycle;
 using Microsoft.Extensions.Logging;
@@ -34,22 +36,10 @@ public static class IntegrationCommand
     public const string BotPaperSubaccount = "10";
     public const string TakerPaperSubaccount = "20";
 
-    public static string Usage =>
-        """
-        Usage: mm-bot integration [--scenario NAME] [--report PATH] [--paper [--database-url URL]] [--verbose]
-
+    private const string Description = """
         Runs the live integration scenarios against the stack given by the bot's MM_* variables, with a second,
         signed participant (the taker) given by MM_INT_* variables. Every scenario first cancels the bot's and the
         taker's own orders and requires an empty book (an isolated market): nothing is traded otherwise.
-
-          --scenario NAME      happy, partial_fill, restart_under_open_order, stale_startup, duplicate_startup or all
-                               (default: MM_INT_SCENARIO, else happy)
-          --report PATH        write the JSON report there
-          --paper              run against an embedded paper exchange (generated keys, funded subaccounts,
-                               no real funds); the bot's and the taker's identity variables are set by the command
-          --database-url URL   with --paper: keep the exchange's orders in this PostgreSQL (the bot reads its live
-                               orders from it as in production); default: in memory
-          --verbose            print the bot's log lines
 
         Harness variables:
           MM_INT_TAKER_OWNER_PRIVATE_KEY   taker owner key (required)
@@ -66,38 +56,64 @@ public static class IntegrationCommand
         2 for configuration errors (all listed).
         """;
 
-    public static async Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
-        await RunAsync(args, env, stdout, stderr, ct, null);
+    /// <summary>The <c>integration</c> command; <paramref name="onPaperExchange"/> sees the embedded exchange before any check (tests).</summary>
+    public static Command Create(IReadOnlyDictionary<string, string> env, Func<PaperExchangeHost, Task>? onPaperExchange = null)
+    {
+        var scenario = new Option<string?>("--scenario")
+        {
+            Description = "happy, partial_fill, restart_under_open_order, stale_startup, duplicate_startup or all (default: MM_INT_SCENARIO, else happy)",
+            HelpName = "NAME",
+        };
+        var report = new Option<string?>("--report") { Description = "write the JSON report there", HelpName = "PATH" };
+        var paper = new Option<bool>("--paper")
+        {
+            Description = "run against an embedded paper exchange (generated keys, funded subaccounts, no real funds); the bot's and the taker's identity variables are set by the command",
+        };
+        var database = new Option<string?>("--database-url")
+        {
+            Description = "with --paper: keep the exchange's orders in this PostgreSQL (the bot reads its live orders from it as in production); default: in memory",
+            HelpName = "URL",
+        };
+        database.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } url && !DatabaseUrl.TryParse(url, out _, out var why))
+            {
+                r.AddError("--database-url " + why);
+            }
+        });
+        var verbose = new Option<bool>("--verbose") { Description = "print the bot's log lines" };
+        var command = new Command("integration", Description) { scenario, report, paper, database, verbose };
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(database) is { Implicit: false } && r.GetResult(paper) is not { Implicit: false })
+            {
+                r.AddError("--database-url is only for --paper (against a real stack the bot's MM_DATABASE_URL is used)");
+            }
+        });
+        command.SetAction((parsed, ct) =>
+        {
+            var options = new IntegrationArgs
+            {
+                Scenario = parsed.GetValue(scenario),
+                ReportPath = parsed.GetValue(report),
+                Paper = parsed.GetValue(paper),
+                DatabaseUrl = parsed.GetValue(database),
+                Verbose = parsed.GetValue(verbose),
+            };
+            var (stdout, stderr) = (parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error);
+            return options.Paper
+                ? RunPaperAsync(options, env, stdout, stderr, ct, onPaperExchange)
+                : RunConfiguredAsync(options, env, stdout, stderr, ct, "live", null);
+        });
+        return command;
+    }
+
+    public static Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+        RunAsync(args, env, stdout, stderr, ct, null);
 
     /// <summary>As above; <paramref name="onPaperExchange"/> sees the embedded exchange before any check (tests).</summary>
-    internal static async Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct, Func<PaperExchangeHost, Task>? onPaperExchange)
-    {
-        var argErrors = new List<string>();
-        var options = IntegrationArgs.Parse(args, argErrors);
-        if (options.Help)
-        {
-            await stdout.WriteAsync(Usage);
-            return ExitOk;
-        }
-
-        if (argErrors.Count > 0)
-        {
-            foreach (var e in argErrors)
-            {
-                await stderr.WriteLineAsync("mm-bot integration: " + e);
-            }
-
-            await stderr.WriteLineAsync("run `mm-bot integration --help` for the options");
-            return ExitConfigError;
-        }
-
-        if (!options.Paper)
-        {
-            return await RunConfiguredAsync(options, env, stdout, stderr, ct, "live", null);
-        }
-
-        return await RunPaperAsync(options, env, stdout, stderr, ct, onPaperExchange);
-    }
+    internal static Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct, Func<PaperExchangeHost, Task>? onPaperExchange) =>
+        CommandLineRunner.InvokeSubcommandAsync(Create(env, onPaperExchange), args, stdout, stderr, ct);
 
     private static async Task<int> RunPaperAsync(IntegrationArgs options, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr, CancellationToken ct, Func<PaperExchangeHost, Task>? onPaperExchange)
     {

@@ -16,64 +16,6 @@ public sealed record IntegrationArgs
     public string? DatabaseUrl { get; init; }
 
     public bool Verbose { get; init; }
-
-    public bool Help { get; init; }
-
-    public static IntegrationArgs Parse(IReadOnlyList<string> args, List<string> errors)
-    {
-        var o = new IntegrationArgs();
-        for (var i = 0; i < args.Count; i++)
-        {
-            string? Value()
-            {
-                if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    return args[++i];
-                }
-
-                errors.Add($"{args[i]} needs a value");
-                return null;
-            }
-
-            switch (args[i])
-            {
-                case "--help" or "-h":
-                    o = o with { Help = true };
-                    break;
-                case "--scenario":
-                    o = o with { Scenario = Value() };
-                    break;
-                case "--report":
-                    o = o with { ReportPath = Value() };
-                    break;
-                case "--paper":
-                    o = o with { Paper = true };
-                    break;
-                case "--verbose":
-                    o = o with { Verbose = true };
-                    break;
-                case "--database-url":
-                    var url = Value();
-                    if (url is not null && !Config.DatabaseUrl.TryParse(url, out _, out var why))
-                    {
-                        errors.Add("--database-url " + why);
-                    }
-
-                    o = o with { DatabaseUrl = url };
-                    break;
-                default:
-                    errors.Add($"unknown argument \"{args[i]}\"");
-                    break;
-            }
-        }
-
-        if (o.DatabaseUrl is not null && !o.Paper)
-        {
-            errors.Add("--database-url is only for --paper (against a real stack the bot's MM_DATABASE_URL is used)");
-        }
-
-        return o;
-    }
 }
 
 /// <summary>The harness's own variables (reference-bot.md §10): the taker's identity, timeouts, the scenario.</summary>

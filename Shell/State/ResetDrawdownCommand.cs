@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
 using MarketMaker.Core;
+using MarketMaker.Shell.Cli;
 using V = MarketMaker.Shell.Config.ShellVariables;
 
 namespace MarketMaker.Shell.State;
@@ -11,28 +13,26 @@ namespace MarketMaker.Shell.State;
 /// </summary>
 public static class ResetDrawdownCommand
 {
-    public const string Usage = "Usage: mm-bot reset-drawdown [--state-file PATH]   (default: $MM_STATE_FILE, else .mm-bot-state.json; stop the bot first)";
+    private const string Description = """
+        With the bot stopped: clears a latched "drawdown limit exceeded" halt in the state file and restarts the peak,
+        so the drawdown is measured again from the next mark. Realized P&L, the position, average cost, fees and
+        markouts are kept (docs/pnl.md).
+        """;
 
-    public static int Run(string[] args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>reset-drawdown</c> command (generated help; a bad argument is one line and exit 2).</summary>
+    public static Command Create(IReadOnlyDictionary<string, string> env)
     {
-        string? path = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--help" or "-h":
-                    stdout.WriteLine(Usage);
-                    return 0;
-                case "--state-file" when i + 1 < args.Length:
-                    path = args[++i];
-                    break;
-                default:
-                    stderr.WriteLine($"mm-bot reset-drawdown: unexpected argument \"{args[i]}\"");
-                    stderr.WriteLine(Usage);
-                    return 2;
-            }
-        }
+        var stateFile = new Option<string?>("--state-file") { Description = "the state file (default: $MM_STATE_FILE, else .mm-bot-state.json)", HelpName = "PATH" };
+        var command = new Command("reset-drawdown", Description) { stateFile };
+        command.SetAction(parsed => Reset(parsed.GetValue(stateFile), env, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
 
+    public static int Run(string[] args, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr) =>
+        CommandLineRunner.InvokeSubcommandAsync(Create(env), args, stdout, stderr, CancellationToken.None).GetAwaiter().GetResult();
+
+    private static int Reset(string? path, IReadOnlyDictionary<string, string> env, TextWriter stdout, TextWriter stderr)
+    {
         path ??= env.TryGetValue(V.StateFile, out var p) && !string.IsNullOrWhiteSpace(p) ? p : ".mm-bot-state.json";
         if (!File.Exists(path))
         {
