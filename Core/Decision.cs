@@ -114,7 +114,7 @@ public sealed record Readiness(bool Ready, string Reason)
     public static readonly Readiness Ok = new(true, "");
 }
 
-public sealed record CancelAction(string OrderId, string Nonce, Side Side, string Reason, string Category);
+public sealed record CancelAction(string OrderId, long Nonce, Side Side, string Reason, string Category);
 
 public sealed record PlaceAction(Side Side, int Level, decimal Price, decimal Size, long Nonce, string OrderId);
 

@@ -141,7 +141,7 @@ public sealed record MarketData(
 /// <summary>A live order of our owner+subaccount in the market (Postgres active_orders), trader view.</summary>
 public sealed record LiveOrder(
     string OrderId,
-    string Nonce,
+    long Nonce,
     Side Side,
     decimal Price,
     decimal Size,

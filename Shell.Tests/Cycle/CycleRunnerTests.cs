@@ -74,7 +74,7 @@ internal sealed class FakeExchange : IMarketDataSource, ILiveOrderSource, IBalan
             return Task.FromResult(new ActionOutcome(false, "rejected", status));
         }
 
-        Live.Add(new LiveOrder(placement.OrderId, placement.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), placement.Side, placement.Price, placement.Size, placement.Size, false, _time.GetUtcNow()));
+        Live.Add(new LiveOrder(placement.OrderId, placement.Nonce, placement.Side, placement.Price, placement.Size, placement.Size, false, _time.GetUtcNow()));
         return Task.FromResult(ActionOutcome.Success);
     }
 
@@ -148,7 +148,7 @@ public sealed class CycleRunnerTests
         var save = log.FindIndex(l => l.StartsWith("save", StringComparison.Ordinal));
         Assert.True(firstPlace > 0, string.Join(" | ", log));
         Assert.True(save >= 0 && save < firstPlace, string.Join(" | ", log));
-        var nonce = exchange.Live.Max(o => long.Parse(o.Nonce, System.Globalization.CultureInfo.InvariantCulture));
+        var nonce = exchange.Live.Max(o => o.Nonce);
         Assert.True(exchange.Saved.NextNonceBase > nonce);
     }
 
@@ -165,7 +165,7 @@ public sealed class CycleRunnerTests
     public async Task Cancels_are_sent_before_placements()
     {
         var (runner, exchange, time) = Create();
-        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", "10", Side.Buy, 1500m, 100m, 100m, false, T0));
+        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", 10, Side.Buy, 1500m, 100m, 100m, false, T0));
         await Cycles(runner, time, 1); // startup: cancels the far order
         await Cycles(runner, time, 1); // places
         var log = exchange.Log.Where(l => !l.StartsWith("save", StringComparison.Ordinal)).ToList();
@@ -177,7 +177,7 @@ public sealed class CycleRunnerTests
     public async Task Dry_run_sends_nothing()
     {
         var (runner, exchange, time) = Create(new BotConfig { OwnerAddress = FakeExchange.Us, DryRun = true });
-        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", "10", Side.Buy, 1500m, 100m, 100m, false, T0));
+        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", 10, Side.Buy, 1500m, 100m, 100m, false, T0));
         await Cycles(runner, time, 4);
         Assert.DoesNotContain(exchange.Log, l => l.StartsWith("place", StringComparison.Ordinal) || l.StartsWith("cancel", StringComparison.Ordinal));
         Assert.NotEmpty(runner.LastDecision!.Placements);
@@ -244,7 +244,7 @@ public sealed class CycleRunnerTests
     public async Task A_side_whose_cancel_failed_gets_no_new_order_in_that_cycle()
     {
         var (runner, exchange, time) = Create();
-        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", "10", Side.Buy, 1500m, 100m, 100m, false, T0));
+        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", 10, Side.Buy, 1500m, 100m, 100m, false, T0));
         exchange.FailCancels = true;
         await Cycles(runner, time, 1); // startup: the far bid's cancel fails (e.g. held by the matcher)
         var second = await runner.RunOnceAsync(CancellationToken.None);

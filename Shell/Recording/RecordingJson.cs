@@ -56,7 +56,7 @@ public static class RecordingJson
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             RespectNullableAnnotations = false,
             RespectRequiredConstructorParameters = true,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitOptionalNulls } },
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitOptionalNulls, NoncesAsWireText } },
         };
         options.Converters.Add(new DecimalAsString());
         options.Converters.Add(new NullableDecimalAsString());
@@ -81,6 +81,26 @@ public static class RecordingJson
             if (property.Name == "held_since")
             {
                 property.ShouldSerialize = static (_, value) => value is not null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The nonce of a live order and of a cancel is written as the exchange writes it, a decimal integer string (the core
+    /// holds every nonce as a <see cref="long"/>; a placement's nonce is a JSON number, as it always was).
+    /// </summary>
+    private static void NoncesAsWireText(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(LiveOrder) && info.Type != typeof(CancelAction))
+        {
+            return;
+        }
+
+        foreach (var property in info.Properties)
+        {
+            if (property.Name == "nonce")
+            {
+                property.CustomConverter = NonceAsText.Instance;
             }
         }
     }
@@ -160,6 +180,29 @@ public static class RecordingJson
         return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             ? "out of the decimal range (at most 28-29 significant digits, magnitude below 7.9e28)"
             : "not a number";
+    }
+
+    private sealed class NonceAsText : JsonConverter<long>
+    {
+        public static readonly NonceAsText Instance = new();
+
+        public override long Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException($"expected a nonce string, got a JSON {reader.TokenType.ToString().ToLowerInvariant()}");
+            }
+
+            var text = reader.GetString() ?? "";
+            return Nonces.TryParse(text, out var nonce) ? nonce : throw new JsonException($"expected a decimal integer nonce, got {Shown(text)}");
+        }
+
+        public override void Write(Utf8JsonWriter writer, long value, JsonSerializerOptions options)
+        {
+            Span<byte> buffer = stackalloc byte[20];
+            value.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture);
+            writer.WriteStringValue(buffer[..written]);
+        }
     }
 
     private sealed class NullableDecimalAsString : JsonConverter<decimal?>
