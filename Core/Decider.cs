@@ -37,7 +37,7 @@ public static class Decider
         var fills = FillAccounting.Observe(ctx);
         var pnl = PnlAccounting.Step(ctx, fills.Fills, reference.Price);
         var halt = Risk.Evaluate(ctx, reference);
-        if (pnl.DrawdownHalt is { } drawdownHalt && halt?.Category != CancelCategory.KillSwitch)
+        if (pnl.DrawdownHalt is { } drawdownHalt && halt is not Halt.KillSwitchActive)
         {
             // Second in the evaluation order, after the kill switch (it latches, like the kill switch).
             halt = drawdownHalt;
@@ -66,7 +66,7 @@ public static class Decider
         var ordersKnown = snapshot.Orders.Value is not null && snapshot.Orders.FreshThisCycle;
         var dryRunHealth = config.OperatorMode == OperatorMode.DryRunHealth;
 
-        if (halt?.Category == CancelCategory.KillSwitch)
+        if (halt is Halt.KillSwitchActive)
         {
             // The kill switch holds in every phase and mode, reconciliation included.
             cancels = CancelAllManaged(ctx, halt);
@@ -133,7 +133,7 @@ public static class Decider
             suppressedReplaces = plan.Suppressed;
             if (config.MaxCancelsPerMinute > 0 && window.Length + plan.CountedCancels > config.MaxCancelsPerMinute)
             {
-                halt = new Halt(HaltReasons.CancelRateLimitExceeded, $"max {config.MaxCancelsPerMinute} per minute", CancelCategory.RiskTriggered);
+                halt = new Halt.CancelRateLimitExceeded($"max {config.MaxCancelsPerMinute} per minute");
                 quotes = QuoteResult.None(
                     new Suppression(Side.Buy, SuppressionReasons.Halted, halt.Reason),
                     new Suppression(Side.Sell, SuppressionReasons.Halted, halt.Reason));

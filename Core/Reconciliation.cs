@@ -37,7 +37,7 @@ internal static class Reconciliation
 
         var cancels = ImmutableArray.CreateBuilder<CancelAction>();
         var canceled = new List<string>();
-        var category = halt?.Category == CancelCategory.KillSwitch ? CancelCategory.KillSwitch : CancelCategory.StartupReconciliation;
+        var category = halt is Halt.KillSwitchActive ? CancelCategory.KillSwitch : CancelCategory.StartupReconciliation;
         foreach (var order in ctx.LiveAll.OrderBy(o => o.OrderId, StringComparer.Ordinal))
         {
             if (!reasons.TryGetValue(order.OrderId, out var reason) || ctx.IsProtected(order.OrderId))

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using MarketMaker.Core;
 using MarketMaker.Shell.Recording;
 
