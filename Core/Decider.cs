@@ -43,17 +43,15 @@ public static class Decider
             halt = drawdownHalt;
         }
 
-        QuoteResult quotes;
-        if (halt is not null)
+        var quotes = (halt, reference.Reference) switch
         {
-            quotes = QuoteResult.None(
-                new Suppression(Side.Buy, SuppressionReasons.Halted, halt.Reason),
-                new Suppression(Side.Sell, SuppressionReasons.Halted, halt.Reason));
-        }
-        else
-        {
-            quotes = Quoting.Build(ctx, reference.Price!.Value, reference.Source);
-        }
+            ({ } h, _) => QuoteResult.None(
+                new Suppression(Side.Buy, SuppressionReasons.Halted, h.Reason),
+                new Suppression(Side.Sell, SuppressionReasons.Halted, h.Reason)),
+            (null, Reference.Found found) => Quoting.Build(ctx, found.Value, found.From),
+            // Risk.Evaluate halts (reference price unavailable) whenever there is no reference.
+            _ => throw new InvalidOperationException("unreachable: no halt without a reference price"),
+        };
 
         var phase = state.Phase;
         var cancels = ImmutableArray<CancelAction>.Empty;
@@ -223,8 +221,8 @@ public static class Decider
 
         return new Decision(
             now,
-            reference.Price,
-            reference.Price is null ? ReferenceSource.None : reference.Source,
+            reference.Reference.Price,
+            reference.Reference.Source,
             reference.Local,
             reference.Anchor,
             reference.External,
