@@ -201,8 +201,6 @@ public sealed record Input<T>(T? Value, DateTimeOffset? FetchedAt, bool FreshThi
     public Input<T> Failed(string error) => this with { FreshThisCycle = false, Error = error };
 
     public bool HasValue => Value is not null;
-
-    public TimeSpan? Age(DateTimeOffset now) => FetchedAt is { } at ? now - at : null;
 }
 
 public enum FinalOrderStatus

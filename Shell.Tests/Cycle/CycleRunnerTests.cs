@@ -120,13 +120,17 @@ public sealed class CycleRunnerTests
         return (runner, exchange, time);
     }
 
-    private static async Task Cycles(CycleRunner runner, FakeTimeProvider time, int count)
+    /// <summary>Runs <paramref name="count"/> cycles 6 s apart; the last one's decision.</summary>
+    private static async Task<Decision> Cycles(CycleRunner runner, FakeTimeProvider time, int count)
     {
+        Decision? last = null;
         for (var i = 0; i < count; i++)
         {
-            await runner.RunOnceAsync(CancellationToken.None);
+            last = (await runner.RunOnceAsync(CancellationToken.None)).Decision;
             time.Advance(TimeSpan.FromSeconds(6));
         }
+
+        return last!;
     }
 
     [Fact]
@@ -178,9 +182,9 @@ public sealed class CycleRunnerTests
     {
         var (runner, exchange, time) = Create(new BotConfig { OwnerAddress = FakeExchange.Us, DryRun = true });
         exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", 10, Side.Buy, 1500m, 100m, 100m, false, T0));
-        await Cycles(runner, time, 4);
+        var last = await Cycles(runner, time, 4);
         Assert.DoesNotContain(exchange.Log, l => l.StartsWith("place", StringComparison.Ordinal) || l.StartsWith("cancel", StringComparison.Ordinal));
-        Assert.NotEmpty(runner.LastDecision!.Placements);
+        Assert.NotEmpty(last.Placements);
     }
 
     [Fact]
@@ -234,10 +238,10 @@ public sealed class CycleRunnerTests
         Assert.Equal(2, first.Cancels.Length);
         Assert.All(first.Cancels, c => Assert.Equal(CancelCategory.KillSwitch, c.Cancel.Category));
         time.Advance(TimeSpan.FromSeconds(6));
-        await Cycles(runner, time, 3);
+        var last = await Cycles(runner, time, 3);
         Assert.Empty(exchange.Live);
-        Assert.Equal(HaltReasons.KillSwitchActive, runner.LastDecision!.Halt?.Reason);
-        Assert.False(runner.LastDecision.Readiness.Ready);
+        Assert.IsType<Halt.KillSwitchActive>(last.Halt);
+        Assert.False(last.Readiness.Ready);
     }
 
     [Fact]
