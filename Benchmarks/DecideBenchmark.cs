@@ -48,7 +48,7 @@ public class DecideBenchmark
         var startup = Decider.Decide(Snap(T0, []), new BotState(), config);
         var placed = Decider.Decide(Snap(T0.AddSeconds(2), []), startup.NextState, config);
         var live = placed.Placements
-            .Select(p => new LiveOrder(p.OrderId, p.Nonce.ToString(CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, T0.AddSeconds(2)))
+            .Select(p => new LiveOrder(p.OrderId, p.Nonce, p.Side, p.Price, p.Size, p.Size, false, T0.AddSeconds(2)))
             .ToImmutableArray();
         if (live.Length != 4)
         {

@@ -46,7 +46,7 @@ public sealed class DeciderSmokeTests
         Assert.Equal(1600m * (1 - 0.0025m), bid.Price);
         Assert.Equal(500m, d1.NextState.Persisted.TargetBaseInventory);
 
-        var live = d1.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, T0)).ToImmutableArray();
+        var live = d1.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce, p.Side, p.Price, p.Size, p.Size, false, T0)).ToImmutableArray();
         var book = d1.Placements.Select(p => new BookOrder(p.OrderId, Us, p.Side, p.Price, p.Size, T0)).ToImmutableArray();
         var t2 = T0.AddSeconds(10);
         var d2 = Decider.Decide(Snap(t2, live, book), d1.NextState, cfg);

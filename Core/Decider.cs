@@ -37,23 +37,21 @@ public static class Decider
         var fills = FillAccounting.Observe(ctx);
         var pnl = PnlAccounting.Step(ctx, fills.Fills, reference.Price);
         var halt = Risk.Evaluate(ctx, reference);
-        if (pnl.DrawdownHalt is { } drawdownHalt && halt?.Category != CancelCategory.KillSwitch)
+        if (pnl.DrawdownHalt is { } drawdownHalt && halt is not Halt.KillSwitchActive)
         {
             // Second in the evaluation order, after the kill switch (it latches, like the kill switch).
             halt = drawdownHalt;
         }
 
-        QuoteResult quotes;
-        if (halt is not null)
+        var quotes = (halt, reference.Reference) switch
         {
-            quotes = QuoteResult.None(
-                new Suppression(Side.Buy, SuppressionReasons.Halted, halt.Reason),
-                new Suppression(Side.Sell, SuppressionReasons.Halted, halt.Reason));
-        }
-        else
-        {
-            quotes = Quoting.Build(ctx, reference.Price!.Value, reference.Source);
-        }
+            ({ } h, _) => QuoteResult.None(
+                new Suppression(Side.Buy, SuppressionReasons.Halted, h.Reason),
+                new Suppression(Side.Sell, SuppressionReasons.Halted, h.Reason)),
+            (null, Reference.Found found) => Quoting.Build(ctx, found.Value, found.From),
+            // Risk.Evaluate halts (reference price unavailable) whenever there is no reference.
+            _ => throw new InvalidOperationException("unreachable: no halt without a reference price"),
+        };
 
         var phase = state.Phase;
         var cancels = ImmutableArray<CancelAction>.Empty;
@@ -66,7 +64,7 @@ public static class Decider
         var ordersKnown = snapshot.Orders.Value is not null && snapshot.Orders.FreshThisCycle;
         var dryRunHealth = config.OperatorMode == OperatorMode.DryRunHealth;
 
-        if (halt?.Category == CancelCategory.KillSwitch)
+        if (halt is Halt.KillSwitchActive)
         {
             // The kill switch holds in every phase and mode, reconciliation included.
             cancels = CancelAllManaged(ctx, halt);
@@ -133,7 +131,7 @@ public static class Decider
             suppressedReplaces = plan.Suppressed;
             if (config.MaxCancelsPerMinute > 0 && window.Length + plan.CountedCancels > config.MaxCancelsPerMinute)
             {
-                halt = new Halt(HaltReasons.CancelRateLimitExceeded, $"max {config.MaxCancelsPerMinute} per minute", CancelCategory.RiskTriggered);
+                halt = new Halt.CancelRateLimitExceeded($"max {config.MaxCancelsPerMinute} per minute");
                 quotes = QuoteResult.None(
                     new Suppression(Side.Buy, SuppressionReasons.Halted, halt.Reason),
                     new Suppression(Side.Sell, SuppressionReasons.Halted, halt.Reason));
@@ -231,8 +229,8 @@ public static class Decider
 
         return new Decision(
             now,
-            reference.Price,
-            reference.Price is null ? ReferenceSource.None : reference.Source,
+            reference.Reference.Price,
+            reference.Reference.Source,
             reference.Local,
             reference.Anchor,
             reference.External,

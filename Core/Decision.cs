@@ -107,14 +107,205 @@ public sealed record TargetQuote(Side Side, int Level, decimal Price, decimal Si
 
 public sealed record Suppression(Side Side, string Reason, string Detail);
 
-public sealed record Halt(string Reason, string Detail, string Category);
+/// <summary>
+/// Why the bot halts (behaviour.md §5): one case per reason, each with its detail (the numbers that triggered it).
+/// <see cref="Reason"/> is the reason's wire string (logs, metrics labels, recordings, the state file), produced here and
+/// nowhere else; <see cref="Category"/> is the cancel category of the orders the halt cancels. Closed: the constructor
+/// is private, so these cases are every halt there is.
+/// </summary>
+public abstract record Halt
+{
+    private Halt(string detail) => Detail = detail;
+
+    /// <summary>The wire string of behaviour.md §5.</summary>
+    public string Reason => this switch
+    {
+        ReferencePriceUnavailable => HaltReasons.ReferencePriceUnavailable,
+        ExchangeMarketDataStale => HaltReasons.ExchangeMarketDataStale,
+        BalancesStale => HaltReasons.BalancesStale,
+        AnchorDataStale => HaltReasons.AnchorDataStale,
+        QuoteAgeExceeded => HaltReasons.QuoteAgeExceeded,
+        AnchorDeviationExceeded => HaltReasons.AnchorDeviationExceeded,
+        OpenOrderNotionalExceedsLimit => HaltReasons.OpenOrderNotionalExceedsLimit,
+        InventoryExceedsMaxLong => HaltReasons.InventoryExceedsMaxLong,
+        InventoryExceedsMaxShort => HaltReasons.InventoryExceedsMaxShort,
+        AvailableBaseBelowThreshold => HaltReasons.AvailableBaseBelowThreshold,
+        AvailableQuoteBelowThreshold => HaltReasons.AvailableQuoteBelowThreshold,
+        OperatorPauseActive => HaltReasons.OperatorPauseActive,
+        KillSwitchActive => HaltReasons.KillSwitchActive,
+        CancelRateLimitExceeded => HaltReasons.CancelRateLimitExceeded,
+        DrawdownLimitExceeded => HaltReasons.DrawdownLimitExceeded,
+        _ => throw new InvalidOperationException("unreachable: Halt is closed"),
+    };
+
+    public string Detail { get; }
+
+    /// <summary>The cancel category of the orders this halt cancels.</summary>
+    public string Category => this is KillSwitchActive ? CancelCategory.KillSwitch : CancelCategory.RiskTriggered;
+
+    /// <summary>The halt of a wire reason (a recording), or null when the text is none of behaviour.md §5.</summary>
+    public static Halt? FromWire(string reason, string detail) => reason switch
+    {
+        HaltReasons.ReferencePriceUnavailable => new ReferencePriceUnavailable(detail),
+        HaltReasons.ExchangeMarketDataStale => new ExchangeMarketDataStale(detail),
+        HaltReasons.BalancesStale => new BalancesStale(detail),
+        HaltReasons.AnchorDataStale => new AnchorDataStale(detail),
+        HaltReasons.QuoteAgeExceeded => new QuoteAgeExceeded(detail),
+        HaltReasons.AnchorDeviationExceeded => new AnchorDeviationExceeded(detail),
+        HaltReasons.OpenOrderNotionalExceedsLimit => new OpenOrderNotionalExceedsLimit(detail),
+        HaltReasons.InventoryExceedsMaxLong => new InventoryExceedsMaxLong(detail),
+        HaltReasons.InventoryExceedsMaxShort => new InventoryExceedsMaxShort(detail),
+        HaltReasons.AvailableBaseBelowThreshold => new AvailableBaseBelowThreshold(detail),
+        HaltReasons.AvailableQuoteBelowThreshold => new AvailableQuoteBelowThreshold(detail),
+        HaltReasons.OperatorPauseActive => new OperatorPauseActive(detail),
+        HaltReasons.KillSwitchActive => new KillSwitchActive(detail),
+        HaltReasons.CancelRateLimitExceeded => new CancelRateLimitExceeded(detail),
+        HaltReasons.DrawdownLimitExceeded => new DrawdownLimitExceeded(detail),
+        _ => null,
+    };
+
+    /// <summary>No book mid, fresh trade or anchor (or the inputs overflowed).</summary>
+    public sealed record ReferencePriceUnavailable : Halt
+    {
+        public ReferencePriceUnavailable(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>Live orders or the book and trades are older than MM_STALE_MARKET_DATA_TIMEOUT.</summary>
+    public sealed record ExchangeMarketDataStale : Halt
+    {
+        public ExchangeMarketDataStale(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>Balances older than their timeout.</summary>
+    public sealed record BalancesStale : Halt
+    {
+        public BalancesStale(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>The anchor in use is older than its timeout.</summary>
+    public sealed record AnchorDataStale : Halt
+    {
+        public AnchorDataStale(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>Our quotes were not refreshed within MM_MAX_QUOTE_AGE.</summary>
+    public sealed record QuoteAgeExceeded : Halt
+    {
+        public QuoteAgeExceeded(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>The local reference is too far from the anchor.</summary>
+    public sealed record AnchorDeviationExceeded : Halt
+    {
+        public AnchorDeviationExceeded(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>A resting order's notional is above MM_MAX_NOTIONAL_PER_SIDE.</summary>
+    public sealed record OpenOrderNotionalExceedsLimit : Halt
+    {
+        public OpenOrderNotionalExceedsLimit(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>Inventory above the max long limit.</summary>
+    public sealed record InventoryExceedsMaxLong : Halt
+    {
+        public InventoryExceedsMaxLong(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>Inventory below the max short limit.</summary>
+    public sealed record InventoryExceedsMaxShort : Halt
+    {
+        public InventoryExceedsMaxShort(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>Available base balance below MM_MIN_BASE_BALANCE.</summary>
+    public sealed record AvailableBaseBelowThreshold : Halt
+    {
+        public AvailableBaseBelowThreshold(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>Available quote balance below MM_MIN_QUOTE_BALANCE.</summary>
+    public sealed record AvailableQuoteBelowThreshold : Halt
+    {
+        public AvailableQuoteBelowThreshold(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>MM_OPERATOR_MODE=pause.</summary>
+    public sealed record OperatorPauseActive : Halt
+    {
+        public OperatorPauseActive(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>The kill-switch file is present (cancels are categorised kill_switch).</summary>
+    public sealed record KillSwitchActive : Halt
+    {
+        public KillSwitchActive(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>The replace-driven cancels of the last minute reached MM_MAX_CANCELS_PER_MINUTE.</summary>
+    public sealed record CancelRateLimitExceeded : Halt
+    {
+        public CancelRateLimitExceeded(string detail)
+            : base(detail)
+        {
+        }
+    }
+
+    /// <summary>The drawdown is above MM_MAX_DRAWDOWN (latched until reset).</summary>
+    public sealed record DrawdownLimitExceeded : Halt
+    {
+        public DrawdownLimitExceeded(string detail)
+            : base(detail)
+        {
+        }
+    }
+}
 
 public sealed record Readiness(bool Ready, string Reason)
 {
     public static readonly Readiness Ok = new(true, "");
 }
 
-public sealed record CancelAction(string OrderId, string Nonce, Side Side, string Reason, string Category);
+public sealed record CancelAction(string OrderId, long Nonce, Side Side, string Reason, string Category);
 
 public sealed record PlaceAction(Side Side, int Level, decimal Price, decimal Size, long Nonce, string OrderId);
 

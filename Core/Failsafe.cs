@@ -13,9 +13,9 @@ internal static class Failsafe
     {
         var now = snapshot.Now;
         var kill = snapshot.KillSwitchPresent;
-        var halt = kill
-            ? new Halt(HaltReasons.KillSwitchActive, "kill switch file present", CancelCategory.KillSwitch)
-            : new Halt(HaltReasons.ReferencePriceUnavailable, $"arithmetic overflow on the inputs: {error.Message}", CancelCategory.RiskTriggered);
+        Halt halt = kill
+            ? new Halt.KillSwitchActive("kill switch file present")
+            : new Halt.ReferencePriceUnavailable($"arithmetic overflow on the inputs: {error.Message}");
         var prefix = config.ManagedPrefix;
         var live = snapshot.Orders.Value?.Items ?? [];
         var managed = live.Where(o => o.OrderId.StartsWith(prefix, StringComparison.Ordinal)).ToImmutableArray();

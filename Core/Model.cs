@@ -44,6 +44,30 @@ public enum ReferenceSource
     Held,
 }
 
+/// <summary>The reference price of a decision (behaviour.md §3): found, with the source it came from, or none. Closed.</summary>
+public abstract record Reference
+{
+    private Reference()
+    {
+    }
+
+    /// <summary>The price, or null when there is none (for what is defined without one: P&amp;L marks, the spread metric).</summary>
+    public decimal? Price => this is Found f ? f.Value : null;
+
+    /// <summary>Where the price came from; <see cref="ReferenceSource.None"/> when there is none.</summary>
+    public ReferenceSource Source => this is Found f ? f.From : ReferenceSource.None;
+
+    public static Reference Of(decimal? price, ReferenceSource source) => price is { } p ? new Found(source, p) : Absent.Value;
+
+    /// <summary>No book mid, fresh trade or anchor: the decision halts (reference price unavailable).</summary>
+    public sealed record Absent : Reference
+    {
+        public static readonly Absent Value = new();
+    }
+
+    public sealed record Found(ReferenceSource From, decimal Value) : Reference;
+}
+
 public static class Sides
 {
     public static string Wire(this Side side) => side == Side.Buy ? "buy" : "sell";
@@ -141,7 +165,7 @@ public sealed record MarketData(
 /// <summary>A live order of our owner+subaccount in the market (Postgres active_orders), trader view.</summary>
 public sealed record LiveOrder(
     string OrderId,
-    string Nonce,
+    long Nonce,
     Side Side,
     decimal Price,
     decimal Size,
@@ -177,8 +201,6 @@ public sealed record Input<T>(T? Value, DateTimeOffset? FetchedAt, bool FreshThi
     public Input<T> Failed(string error) => this with { FreshThisCycle = false, Error = error };
 
     public bool HasValue => Value is not null;
-
-    public TimeSpan? Age(DateTimeOffset now) => FetchedAt is { } at ? now - at : null;
 }
 
 public enum FinalOrderStatus

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 
 namespace MarketMaker.Core;
 
@@ -15,11 +16,38 @@ public static class Nonces
     /// </summary>
     public const long MaxNextNonceBase = 1L << 62;
 
-    public static string OrderId(string market, Side side, long nonce) => $"mm:{market}:{side.Wire()}:{nonce}";
+    /// <summary>The wire id of our order (<see cref="Core.OrderId"/>).</summary>
+    public static string OrderId(string market, Side side, long nonce) => new OrderId(market, side, nonce).ToString();
 
-    /// <summary>The side written in an order id of <see cref="OrderId"/>'s form (<c>mm:{market}:{side}:{nonce}</c>), or null.</summary>
-    public static Side? SideOf(string orderId) =>
-        orderId.Split(':') is { Length: 4 } parts && Sides.TryParse(parts[2], out var side) ? side : null;
+    /// <summary>The side written in one of our order ids, or null when the text is not one.</summary>
+    public static Side? SideOf(string orderId) => Core.OrderId.TryRead(orderId)?.Side;
+
+    /// <summary>
+    /// A nonce as the exchange writes it (a decimal integer string, markets-service-api.md; Postgres <c>numeric</c>): digits
+    /// only, no sign, no leading zero, within <see cref="long"/>. Nonces are <see cref="long"/> everywhere in the core, as
+    /// the state file holds them; text is parsed here, once, where it comes in.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out long nonce)
+    {
+        nonce = 0;
+        if (text.IsEmpty || text.Length > 19 || (text[0] == '0' && text.Length > 1))
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out nonce);
+    }
+
+    /// <summary>The wire text of a nonce (decimal, invariant).</summary>
+    public static string Wire(long nonce) => nonce.ToString(CultureInfo.InvariantCulture);
 
     public static long Base(PersistedState state, DateTimeOffset now)
     {

@@ -250,10 +250,8 @@ public static class PnlAccounting
         {
             if (limit <= latched)
             {
-                return (book, new Halt(
-                    HaltReasons.DrawdownLimitExceeded,
-                    $"latched at MM_MAX_DRAWDOWN {latched}; drawdown {drawdown?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}; raise the limit or run mm-bot reset-drawdown",
-                    CancelCategory.RiskTriggered));
+                return (book, new Halt.DrawdownLimitExceeded(
+                    $"latched at MM_MAX_DRAWDOWN {latched}; drawdown {drawdown?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}; raise the limit or run mm-bot reset-drawdown"));
             }
 
             book = book with { DrawdownLatchLimit = null };
@@ -261,8 +259,7 @@ public static class PnlAccounting
 
         if (drawdown is { } d && d > limit)
         {
-            return (book with { DrawdownLatchLimit = limit }, new Halt(
-                HaltReasons.DrawdownLimitExceeded, $"drawdown {d} > MM_MAX_DRAWDOWN {limit}", CancelCategory.RiskTriggered));
+            return (book with { DrawdownLatchLimit = limit }, new Halt.DrawdownLimitExceeded($"drawdown {d} > MM_MAX_DRAWDOWN {limit}"));
         }
 
         return (book, null);

@@ -37,7 +37,7 @@ internal static class Reconciliation
 
         var cancels = ImmutableArray.CreateBuilder<CancelAction>();
         var canceled = new List<string>();
-        var category = halt?.Category == CancelCategory.KillSwitch ? CancelCategory.KillSwitch : CancelCategory.StartupReconciliation;
+        var category = halt is Halt.KillSwitchActive ? CancelCategory.KillSwitch : CancelCategory.StartupReconciliation;
         foreach (var order in ctx.LiveAll.OrderBy(o => o.OrderId, StringComparer.Ordinal))
         {
             if (!reasons.TryGetValue(order.OrderId, out var reason) || ctx.IsProtected(order.OrderId))
@@ -61,37 +61,16 @@ internal static class Reconciliation
     }
 
     /// <summary>The metadata rules of reference-bot.md §4, each reason reachable; null when the order is ours and well-formed.</summary>
-    public static string? Classify(CycleContext ctx, LiveOrder order)
+    public static string? Classify(CycleContext ctx, LiveOrder order) => OrderId.Read(order.OrderId) switch
     {
-        var id = order.OrderId;
-        if (!id.StartsWith("mm:", StringComparison.Ordinal))
-        {
-            return ReconciliationReasons.AmbiguousOwnership;
-        }
-
-        var parts = id.Split(':');
-        if (parts.Length != 4)
-        {
-            return ReconciliationReasons.MalformedMetadata;
-        }
-
-        if (parts[1] != ctx.Market.Symbol)
-        {
-            return ReconciliationReasons.WrongMarket;
-        }
-
-        if (!Sides.TryParse(parts[2], out var side) || parts[2] != side.Wire())
-        {
-            return ReconciliationReasons.InvalidSide;
-        }
-
-        if (side != order.Side || parts[3] != order.Nonce)
-        {
-            return ReconciliationReasons.MalformedMetadata;
-        }
-
-        return null;
-    }
+        OrderIdText.Foreign => ReconciliationReasons.AmbiguousOwnership,
+        OrderIdText.Malformed => ReconciliationReasons.MalformedMetadata,
+        OrderIdText.InvalidSide s => s.Market != ctx.Market.Symbol ? ReconciliationReasons.WrongMarket : ReconciliationReasons.InvalidSide,
+        OrderIdText.InvalidNonce n => n.Market != ctx.Market.Symbol ? ReconciliationReasons.WrongMarket : ReconciliationReasons.MalformedMetadata,
+        OrderIdText.Ours { Id: var id } when id.Market != ctx.Market.Symbol => ReconciliationReasons.WrongMarket,
+        OrderIdText.Ours { Id: var id } => id.Side != order.Side || id.Nonce != order.Nonce ? ReconciliationReasons.MalformedMetadata : null,
+        _ => throw new InvalidOperationException("unreachable: OrderIdText is closed"),
+    };
 
     private static void Adopt(
         CycleContext ctx, Side side, List<LiveOrder> orders, ImmutableArray<TargetQuote> targets,

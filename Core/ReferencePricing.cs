@@ -3,15 +3,17 @@ using System.Collections.Immutable;
 namespace MarketMaker.Core;
 
 internal sealed record ReferenceResult(
-    decimal? Price,
-    ReferenceSource Source,
+    Reference Reference,
     decimal? Local,
     ReferenceSource LocalSource,
     decimal? Anchor,
     decimal? External,
     bool AnchorStale,
     DateTimeOffset? AnchorFetchedAt,
-    decimal? AnchorDeviationBps);
+    decimal? AnchorDeviationBps)
+{
+    public decimal? Price => Reference.Price;
+}
 
 /// <summary>The centre of the sanity band, and whether it is an anchor (an anchor is never moved by the book).</summary>
 internal sealed record BandCentre(decimal? Price, bool FromAnchor);
@@ -142,16 +144,16 @@ internal static class ReferencePricing
             var deviation = Deviation(local, ext);
             if (local is { } l)
             {
-                return new ReferenceResult(l, localSource, local, localSource, null, ext, false, external.AcceptedFetchedAt, deviation);
+                return new ReferenceResult(new Reference.Found(localSource, l), local, localSource, null, ext, false, external.AcceptedFetchedAt, deviation);
             }
 
             if (ext is { } e)
             {
                 var stale = cfg.StaleAnchorTimeoutSeconds > 0 && ctx.IsStale(external.AcceptedFetchedAt, cfg.StaleAnchorTimeoutSeconds);
-                return new ReferenceResult(e, ReferenceSource.External, null, ReferenceSource.None, null, e, stale, external.AcceptedFetchedAt, null);
+                return new ReferenceResult(new Reference.Found(ReferenceSource.External, e), null, ReferenceSource.None, null, e, stale, external.AcceptedFetchedAt, null);
             }
 
-            return new ReferenceResult(null, ReferenceSource.None, null, ReferenceSource.None, null, null, false, external.AcceptedFetchedAt, null);
+            return new ReferenceResult(Reference.Absent.Value, null, ReferenceSource.None, null, null, false, external.AcceptedFetchedAt, null);
         }
 
         var anchorInput = ctx.Snapshot.Anchor;
@@ -160,8 +162,8 @@ internal static class ReferencePricing
         var anchor = FuturesAnchor(ctx);
         var dev = Deviation(local, anchor);
         return anchor is { } p
-            ? new ReferenceResult(p, ReferenceSource.Anchor, local, localSource, anchor, null, anchorStale, anchorInput.FetchedAt, dev)
-            : new ReferenceResult(local, local is null ? ReferenceSource.None : localSource, local, localSource, null, null, anchorStale, anchorInput.FetchedAt, dev);
+            ? new ReferenceResult(new Reference.Found(ReferenceSource.Anchor, p), local, localSource, anchor, null, anchorStale, anchorInput.FetchedAt, dev)
+            : new ReferenceResult(Reference.Of(local, localSource), local, localSource, null, null, anchorStale, anchorInput.FetchedAt, dev);
     }
 
     private static decimal? FreshExternal(CycleContext ctx, ExternalAnchorMemory external) =>

@@ -8,71 +8,68 @@ internal static class Risk
         var cfg = ctx.Config;
         if (ctx.Snapshot.KillSwitchPresent)
         {
-            return new Halt(HaltReasons.KillSwitchActive, "kill switch file present", CancelCategory.KillSwitch);
+            return new Halt.KillSwitchActive("kill switch file present");
         }
-
-        Halt Risk(string reason, string detail) => new(reason, detail, CancelCategory.RiskTriggered);
-
         if (reference.Price is not { } price || price <= 0)
         {
-            return Risk(HaltReasons.ReferencePriceUnavailable, "no book mid, fresh trade or anchor");
+            return new Halt.ReferencePriceUnavailable("no book mid, fresh trade or anchor");
         }
 
         if (ctx.MarketDataStale)
         {
-            return Risk(HaltReasons.ExchangeMarketDataStale, StaleMarketDataDetail(ctx));
+            return new Halt.ExchangeMarketDataStale(StaleMarketDataDetail(ctx));
         }
 
         if (ctx.BalancesStale)
         {
-            return Risk(HaltReasons.BalancesStale, AgeDetail(ctx, ctx.Snapshot.Balances.FetchedAt, cfg.StaleBalanceTimeoutSeconds));
+            return new Halt.BalancesStale(AgeDetail(ctx, ctx.Snapshot.Balances.FetchedAt, cfg.StaleBalanceTimeoutSeconds));
         }
 
         if (reference.AnchorStale)
         {
-            return Risk(HaltReasons.AnchorDataStale, AgeDetail(ctx, reference.AnchorFetchedAt, cfg.StaleAnchorTimeoutSeconds));
+            return new Halt.AnchorDataStale(AgeDetail(ctx, reference.AnchorFetchedAt, cfg.StaleAnchorTimeoutSeconds));
         }
 
         if (cfg.MaxQuoteAgeSeconds > 0 && !ctx.Managed.IsEmpty && QuoteTime(ctx) is { } quotedAt
             && ctx.Now - quotedAt > TimeSpan.FromSeconds(cfg.MaxQuoteAgeSeconds))
         {
-            return Risk(HaltReasons.QuoteAgeExceeded, $"quote age {Num.Seconds(ctx.Now - quotedAt)}s > {cfg.MaxQuoteAgeSeconds}s");
+            return new Halt.QuoteAgeExceeded($"quote age {Num.Seconds(ctx.Now - quotedAt)}s > {cfg.MaxQuoteAgeSeconds}s");
         }
 
         if (cfg.MaxAnchorDeviationBps > 0 && reference.AnchorDeviationBps is { } deviation && deviation > cfg.MaxAnchorDeviationBps)
         {
-            return Risk(HaltReasons.AnchorDeviationExceeded, $"deviation {deviation:0.####} bps > {cfg.MaxAnchorDeviationBps} bps");
+            return new Halt.AnchorDeviationExceeded($"deviation {deviation:0.####} bps > {cfg.MaxAnchorDeviationBps} bps");
         }
 
         var (maxLong, maxShort) = ctx.EffectiveLimits();
         if (ctx.InventoryDeviation > maxLong)
         {
-            return Risk(HaltReasons.InventoryExceedsMaxLong, $"inventory {InventoryText(ctx)} > max long {maxLong}");
+            return new Halt.InventoryExceedsMaxLong($"inventory {InventoryText(ctx)} > max long {maxLong}");
         }
 
         if (ctx.InventoryDeviation < maxShort)
         {
-            return Risk(HaltReasons.InventoryExceedsMaxShort, $"inventory {InventoryText(ctx)} < max short {maxShort}");
+            return new Halt.InventoryExceedsMaxShort($"inventory {InventoryText(ctx)} < max short {maxShort}");
         }
 
         if (cfg.MaxNotionalPerSide > 0 && ctx.LiveAll.FirstOrDefault(o => o.Price * o.Remaining > cfg.MaxNotionalPerSide) is { } big)
         {
-            return Risk(HaltReasons.OpenOrderNotionalExceedsLimit, $"order {big.OrderId} notional {big.Price * big.Remaining} > {cfg.MaxNotionalPerSide}");
+            return new Halt.OpenOrderNotionalExceedsLimit($"order {big.OrderId} notional {big.Price * big.Remaining} > {cfg.MaxNotionalPerSide}");
         }
 
         if (cfg.MinBaseBalance > 0 && ctx.BaseCapacity < cfg.MinBaseBalance)
         {
-            return Risk(HaltReasons.AvailableBaseBelowThreshold, $"available {ctx.Market.BaseAsset} {ctx.BaseCapacity} < {cfg.MinBaseBalance}");
+            return new Halt.AvailableBaseBelowThreshold($"available {ctx.Market.BaseAsset} {ctx.BaseCapacity} < {cfg.MinBaseBalance}");
         }
 
         if (cfg.MinQuoteBalance > 0 && ctx.QuoteCapacity < cfg.MinQuoteBalance)
         {
-            return Risk(HaltReasons.AvailableQuoteBelowThreshold, $"available {ctx.Market.QuoteAsset} {ctx.QuoteCapacity} < {cfg.MinQuoteBalance}");
+            return new Halt.AvailableQuoteBelowThreshold($"available {ctx.Market.QuoteAsset} {ctx.QuoteCapacity} < {cfg.MinQuoteBalance}");
         }
 
         if (cfg.OperatorMode == OperatorMode.Pause)
         {
-            return Risk(HaltReasons.OperatorPauseActive, "MM_OPERATOR_MODE=pause");
+            return new Halt.OperatorPauseActive("MM_OPERATOR_MODE=pause");
         }
 
         return null;

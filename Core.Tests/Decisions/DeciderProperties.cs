@@ -181,7 +181,7 @@ public sealed class DeciderProperties
             {
                 var nonce = 5000 + (i * 10) + k;
                 var price = Math.Max(c.Snapshot.Market.TickSize, t.Price + (jitter[((i * 3) + k) % 12] * c.Snapshot.Market.TickSize));
-                return new LiveOrder(F.Id(c.Config.MarketSymbol, t.Side, nonce), nonce.ToString(CultureInfo.InvariantCulture), t.Side, price, t.Size, t.Size, false, c.Snapshot.Now.AddSeconds(-ages[((i * 3) + k) % 12]));
+                return new LiveOrder(F.Id(c.Config.MarketSymbol, t.Side, nonce), nonce, t.Side, price, t.Size, t.Size, false, c.Snapshot.Now.AddSeconds(-ages[((i * 3) + k) % 12]));
             }))
         select c with
         {

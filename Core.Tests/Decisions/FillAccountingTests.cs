@@ -78,7 +78,7 @@ public sealed class FillAccountingTests
         var stale = F.Own(Side.Buy, 1580m, nonce: 1000);
         var first = Scene.Default.WithLive(stale, Ask).Decide(state: Tracking(stale, Ask));
         Assert.Equal([stale.OrderId], first.Cancels.Select(c => c.OrderId));
-        var placed = first.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, F.T0)).ToArray();
+        var placed = first.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce, p.Side, p.Price, p.Size, p.Size, false, F.T0)).ToArray();
         var next = (Scene.Default.WithLive([Ask, .. placed]) with { Finals = Final(stale.OrderId, FinalOrderStatus.Cancelled, 0m) })
             .At(F.T0.AddSeconds(6)).Decide(state: first.NextState);
         Assert.Empty(next.Fills);

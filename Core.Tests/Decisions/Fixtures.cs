@@ -31,10 +31,10 @@ internal static class F
     public static string Id(string market, Side side, long nonce) => $"mm:{market}:{side.Wire()}:{nonce}";
 
     public static LiveOrder Own(Side side, decimal price, decimal size = 100m, long nonce = 1000, DateTimeOffset? created = null, decimal? remaining = null, string market = SpotSymbol, bool matching = false) =>
-        new(Id(market, side, nonce), nonce.ToString(CultureInfo.InvariantCulture), side, price, size, remaining ?? size, matching, created ?? T0.AddMinutes(-1));
+        new(Id(market, side, nonce), nonce, side, price, size, remaining ?? size, matching, created ?? T0.AddMinutes(-1));
 
     public static LiveOrder Foreign(string id, Side side, decimal price, decimal size = 100m, long nonce = 7) =>
-        new(id, nonce.ToString(CultureInfo.InvariantCulture), side, price, size, size, false, T0.AddMinutes(-1));
+        new(id, nonce, side, price, size, size, false, T0.AddMinutes(-1));
 
     public static BookOrder Book(Side side, decimal price, decimal size = 50m, string owner = Other, string? id = null) =>
         new(id ?? $"o-{side.Wire()}-{price.ToString(CultureInfo.InvariantCulture)}", owner, side, price, size, T0.AddMinutes(-5));
@@ -55,7 +55,7 @@ internal static class F
     public static Snapshot Applied(Snapshot s, Decision d, TimeSpan dt)
     {
         var canceled = d.Cancels.Select(c => c.OrderId).ToHashSet(StringComparer.Ordinal);
-        var placed = d.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce.ToString(CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, s.Now)).ToList();
+        var placed = d.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce, p.Side, p.Price, p.Size, p.Size, false, s.Now)).ToList();
         var live = (s.Orders.Value?.Items ?? []).Where(o => !canceled.Contains(o.OrderId)).Concat(placed).ToImmutableArray();
         var data = s.MarketData.Value ?? MarketData.Empty;
         var bids = data.Bids.Where(b => !canceled.Contains(b.OrderId))

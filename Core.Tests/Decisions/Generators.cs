@@ -80,7 +80,7 @@ internal static class Generators
         from n in Gen.Choose(0, 4)
         from orders in OneLive(mid, market, now, orderSize).ArrayOf(n)
         from foreign in Gen.Frequency((4, Gen.Constant<LiveOrder?>(null)), (1, ForeignLive(mid, market, now).Select(o => (LiveOrder?)o)))
-        select orders.Select((o, i) => o with { OrderId = $"mm:{market.Symbol}:{o.Side.Wire()}:{9000 + i}", Nonce = (9000 + i).ToString(CultureInfo.InvariantCulture) })
+        select orders.Select((o, i) => o with { OrderId = $"mm:{market.Symbol}:{o.Side.Wire()}:{9000 + i}", Nonce = 9000 + i })
             .Concat(foreign is null ? [] : [foreign]).ToImmutableArray();
 
     private static Gen<LiveOrder> OneLive(decimal mid, MarketSpec market, DateTimeOffset now, decimal orderSize) =>
@@ -94,13 +94,13 @@ internal static class Generators
         let raw = side == Side.Buy ? mid * (1 - (offBps / 10_000m)) : mid * (1 + (offBps / 10_000m))
         let price = Math.Max(market.TickSize, Num.RoundDown(raw, market.TickSize))
         let size = Math.Max(market.MinSize, Num.RoundDown(sameSize ? orderSize : otherSize, market.SizeStep))
-        select new LiveOrder("", "", side, price, size, Num.RoundDown(size * (100 - filledPct) / 100m, market.SizeStep), matching, now.AddSeconds(-age));
+        select new LiveOrder("", 0, side, price, size, Num.RoundDown(size * (100 - filledPct) / 100m, market.SizeStep), matching, now.AddSeconds(-age));
 
     private static Gen<LiveOrder> ForeignLive(decimal mid, MarketSpec market, DateTimeOffset now) =>
         from id in Gen.Elements("manual-1", "validation:probe", $"mm:{market.Symbol}:buy", "mm:OTHER-MARKET:sell:5", $"mm:{market.Symbol}:hold:6")
         from side in Gen.Elements(Side.Buy, Side.Sell)
         from size in Dec(1, 5_000, 2)
-        select new LiveOrder(id, "5", side, Num.RoundDown(mid, market.TickSize), size, size, false, now.AddMinutes(-3));
+        select new LiveOrder(id, 5, side, Num.RoundDown(mid, market.TickSize), size, size, false, now.AddMinutes(-3));
 
     public static Gen<BotConfig> Config(MarketSpec market, bool anchorFixed) =>
         from half in Dec(0, 3000, 1)

@@ -29,7 +29,7 @@ public sealed class SafeDefaultsTests
             Assert.Equal((ReferenceSource.Trade, 1600m), (d.ReferenceSource, d.ReferencePrice!.Value));
             state = d.NextState;
             var canceled = d.Cancels.Select(c => c.OrderId).ToHashSet(StringComparer.Ordinal);
-            live = [.. live.Where(o => !canceled.Contains(o.OrderId)), .. d.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, now))];
+            live = [.. live.Where(o => !canceled.Contains(o.OrderId)), .. d.Placements.Select(p => new LiveOrder(p.OrderId, p.Nonce, p.Side, p.Price, p.Size, p.Size, false, now))];
             var bid = live.Single(o => o.Side == Side.Buy);
             var ask = live.Single(o => o.Side == Side.Sell);
             var midMoveBps = Math.Abs(((bid.Price + ask.Price) / 2m) - 1600m) / 1600m * 10_000m;

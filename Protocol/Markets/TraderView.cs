@@ -83,12 +83,13 @@ public static class TraderView
     /// <summary>
     /// One presented order (a book row, or the answer of place/cancel) as a <see cref="LiveOrder"/>:
     /// side and price in the trader view, Size = original size, Remaining = desired − filled,
-    /// Matching = status <c>matching</c>, Nonce = the wire text.
+    /// Matching = status <c>matching</c>, Nonce = the wire text parsed (<see cref="Nonces.TryParse"/>).
     /// </summary>
     public static LiveOrder ToLiveOrder(MarketSpec market, PresentedOrder order, string endpoint = MarketsClient.BookEndpoint, string at = "$.order")
     {
         var read = ReadOrder(market, order, endpoint, at);
-        return new LiveOrder(order.OrderId, order.Nonce, read.Side, read.Price, read.Size, read.Remaining, order.Status == "matching", read.CreatedAt);
+        var nonce = Nonces.TryParse(order.Nonce, out var n) ? n : throw Malformed(endpoint, $"{at}.nonce", $"not a decimal integer nonce within 64 bits: \"{order.Nonce}\"");
+        return new LiveOrder(order.OrderId, nonce, read.Side, read.Price, read.Size, read.Remaining, order.Status == "matching", read.CreatedAt);
     }
 
     /// <summary>Parses an RFC3339/RFC3339Nano timestamp (fractions beyond 100 ns are rounded).</summary>

@@ -104,8 +104,8 @@ public sealed class PostgresOrdersTests(TestPostgres postgres)
 
         Assert.Equal(
             [
-                new LiveOrder("mine-active", "1001", Side.Buy, 1600m, 100m, 75m, false, T0.AddSeconds(1)) { Expiry = DateTimeOffset.FromUnixTimeSeconds(1790000000) },
-                new LiveOrder("mine-matching", "1002", Side.Sell, 1601.000000000001069468m, 99.9999999999999332m, 99.9999999999999332m, true, T0.AddSeconds(2)) { Expiry = DateTimeOffset.FromUnixTimeSeconds(1790000000) },
+                new LiveOrder("mine-active", 1001, Side.Buy, 1600m, 100m, 75m, false, T0.AddSeconds(1)) { Expiry = DateTimeOffset.FromUnixTimeSeconds(1790000000) },
+                new LiveOrder("mine-matching", 1002, Side.Sell, 1601.000000000001069468m, 99.9999999999999332m, 99.9999999999999332m, true, T0.AddSeconds(2)) { Expiry = DateTimeOffset.FromUnixTimeSeconds(1790000000) },
             ],
             live.ToArray());
     }

@@ -74,7 +74,7 @@ internal sealed class FakeExchange : IMarketDataSource, ILiveOrderSource, IBalan
             return Task.FromResult(new ActionOutcome(false, "rejected", status));
         }
 
-        Live.Add(new LiveOrder(placement.OrderId, placement.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture), placement.Side, placement.Price, placement.Size, placement.Size, false, _time.GetUtcNow()));
+        Live.Add(new LiveOrder(placement.OrderId, placement.Nonce, placement.Side, placement.Price, placement.Size, placement.Size, false, _time.GetUtcNow()));
         return Task.FromResult(ActionOutcome.Success);
     }
 
@@ -120,13 +120,17 @@ public sealed class CycleRunnerTests
         return (runner, exchange, time);
     }
 
-    private static async Task Cycles(CycleRunner runner, FakeTimeProvider time, int count)
+    /// <summary>Runs <paramref name="count"/> cycles 6 s apart; the last one's decision.</summary>
+    private static async Task<Decision> Cycles(CycleRunner runner, FakeTimeProvider time, int count)
     {
+        Decision? last = null;
         for (var i = 0; i < count; i++)
         {
-            await runner.RunOnceAsync(CancellationToken.None);
+            last = (await runner.RunOnceAsync(CancellationToken.None)).Decision;
             time.Advance(TimeSpan.FromSeconds(6));
         }
+
+        return last!;
     }
 
     [Fact]
@@ -148,7 +152,7 @@ public sealed class CycleRunnerTests
         var save = log.FindIndex(l => l.StartsWith("save", StringComparison.Ordinal));
         Assert.True(firstPlace > 0, string.Join(" | ", log));
         Assert.True(save >= 0 && save < firstPlace, string.Join(" | ", log));
-        var nonce = exchange.Live.Max(o => long.Parse(o.Nonce, System.Globalization.CultureInfo.InvariantCulture));
+        var nonce = exchange.Live.Max(o => o.Nonce);
         Assert.True(exchange.Saved.NextNonceBase > nonce);
     }
 
@@ -165,7 +169,7 @@ public sealed class CycleRunnerTests
     public async Task Cancels_are_sent_before_placements()
     {
         var (runner, exchange, time) = Create();
-        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", "10", Side.Buy, 1500m, 100m, 100m, false, T0));
+        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", 10, Side.Buy, 1500m, 100m, 100m, false, T0));
         await Cycles(runner, time, 1); // startup: cancels the far order
         await Cycles(runner, time, 1); // places
         var log = exchange.Log.Where(l => !l.StartsWith("save", StringComparison.Ordinal)).ToList();
@@ -177,10 +181,10 @@ public sealed class CycleRunnerTests
     public async Task Dry_run_sends_nothing()
     {
         var (runner, exchange, time) = Create(new BotConfig { OwnerAddress = FakeExchange.Us, DryRun = true });
-        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", "10", Side.Buy, 1500m, 100m, 100m, false, T0));
-        await Cycles(runner, time, 4);
+        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", 10, Side.Buy, 1500m, 100m, 100m, false, T0));
+        var last = await Cycles(runner, time, 4);
         Assert.DoesNotContain(exchange.Log, l => l.StartsWith("place", StringComparison.Ordinal) || l.StartsWith("cancel", StringComparison.Ordinal));
-        Assert.NotEmpty(runner.LastDecision!.Placements);
+        Assert.NotEmpty(last.Placements);
     }
 
     [Fact]
@@ -234,17 +238,17 @@ public sealed class CycleRunnerTests
         Assert.Equal(2, first.Cancels.Length);
         Assert.All(first.Cancels, c => Assert.Equal(CancelCategory.KillSwitch, c.Cancel.Category));
         time.Advance(TimeSpan.FromSeconds(6));
-        await Cycles(runner, time, 3);
+        var last = await Cycles(runner, time, 3);
         Assert.Empty(exchange.Live);
-        Assert.Equal(HaltReasons.KillSwitchActive, runner.LastDecision!.Halt?.Reason);
-        Assert.False(runner.LastDecision.Readiness.Ready);
+        Assert.IsType<Halt.KillSwitchActive>(last.Halt);
+        Assert.False(last.Readiness.Ready);
     }
 
     [Fact]
     public async Task A_side_whose_cancel_failed_gets_no_new_order_in_that_cycle()
     {
         var (runner, exchange, time) = Create();
-        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", "10", Side.Buy, 1500m, 100m, 100m, false, T0));
+        exchange.Live.Add(new LiveOrder("mm:USDCcNGN-SPOT:buy:10", 10, Side.Buy, 1500m, 100m, 100m, false, T0));
         exchange.FailCancels = true;
         await Cycles(runner, time, 1); // startup: the far bid's cancel fails (e.g. held by the matcher)
         var second = await runner.RunOnceAsync(CancellationToken.None);

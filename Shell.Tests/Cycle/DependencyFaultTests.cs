@@ -68,7 +68,7 @@ public sealed class DependencyFaultTests
         return (runner, exchange, orders, time, log);
     }
 
-    private static long Nonce(LiveOrder o) => long.Parse(o.Nonce, CultureInfo.InvariantCulture);
+    private static long Nonce(LiveOrder o) => o.Nonce;
 
     [Fact]
     public async Task With_the_state_file_lost_and_the_clock_behind_nonces_start_above_the_highest_nonce_used_at_the_exchange()

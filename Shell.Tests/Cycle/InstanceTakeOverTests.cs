@@ -59,7 +59,7 @@ public sealed class InstanceTakeOverTests
         await runner.RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(2, exchange.Live.Count);
-        Assert.All(exchange.Live, o => Assert.True(long.Parse(o.Nonce, CultureInfo.InvariantCulture) > orders.Highest, $"nonce {o.Nonce} <= highest used {orders.Highest}"));
+        Assert.All(exchange.Live, o => Assert.True(o.Nonce > orders.Highest, $"nonce {o.Nonce} <= highest used {orders.Highest}"));
         Assert.True(exchange.Saved.NextNonceBase > orders.Highest);
     }
 }

@@ -171,7 +171,7 @@ public sealed class TraderViewTests
 
         var live = TraderView.ToLiveOrder(Spot, order, MarketsClient.PlaceOrderEndpoint);
 
-        Assert.Equal(new LiveOrder("mm:USDCcNGN-SPOT:buy:1001", "1001", Side.Buy, 1600m, 100m, 75m, true, new DateTimeOffset(2026, 7, 23, 12, 0, 0, TimeSpan.Zero).AddTicks(1234560)), live);
+        Assert.Equal(new LiveOrder("mm:USDCcNGN-SPOT:buy:1001", 1001, Side.Buy, 1600m, 100m, 75m, true, new DateTimeOffset(2026, 7, 23, 12, 0, 0, TimeSpan.Zero).AddTicks(1234560)), live);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
     public async Task Every_metric_name_is_served_over_http_after_a_decision()
     {
         var config = new BotConfig { OperatorMode = OperatorMode.BidOnly };
-        metrics.Update(Samples.Snapshot(), Samples.Decision(halt: new Halt(HaltReasons.BalancesStale, "age 40s", CancelCategory.RiskTriggered)), config);
+        metrics.Update(Samples.Snapshot(), Samples.Decision(halt: new Halt.BalancesStale("age 40s")), config);
         var text = await MetricsText();
         var names = text.Split('\n')
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
@@ -119,7 +119,7 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
     public async Task Metric_values_follow_the_decision()
     {
         var snapshot = Samples.Snapshot();
-        var halt = new Halt(HaltReasons.BalancesStale, "age 40s", CancelCategory.RiskTriggered);
+        var halt = new Halt.BalancesStale("age 40s");
         metrics.Update(snapshot, Samples.Decision(halt: halt, source: ReferenceSource.External, dependencies: Samples.Dependencies() with { BalancesStale = true }), new BotConfig { OperatorMode = OperatorMode.BidOnly });
         var text = await MetricsText();
 
@@ -225,8 +225,8 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
     {
         var snapshot = Samples.Snapshot();
         var config = new BotConfig();
-        metrics.Update(snapshot, Samples.Decision(halt: new Halt(HaltReasons.KillSwitchActive, "", CancelCategory.KillSwitch)), config);
-        metrics.Update(snapshot, Samples.Decision(halt: new Halt(HaltReasons.QuoteAgeExceeded, "", CancelCategory.RiskTriggered)), config);
+        metrics.Update(snapshot, Samples.Decision(halt: new Halt.KillSwitchActive("")), config);
+        metrics.Update(snapshot, Samples.Decision(halt: new Halt.QuoteAgeExceeded("")), config);
         var text = await MetricsText();
         Assert.Equal(0, Value(text, "mm_bot_halt_reason{reason=\"kill switch active\"}"));
         Assert.Equal(1, Value(text, "mm_bot_halt_reason{reason=\"quote age exceeded\"}"));

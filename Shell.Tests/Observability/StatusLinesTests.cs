@@ -28,7 +28,7 @@ public class StatusLinesTests
         var summary = StatusLines.Accumulate(
             StatusLines.Start(Samples.Now.AddMinutes(-10), OperatorMode.Normal),
             Samples.Snapshot(),
-            Samples.Decision(halt: new Halt(HaltReasons.BalancesStale, "age 40s", CancelCategory.RiskTriggered)),
+            Samples.Decision(halt: new Halt.BalancesStale("age 40s")),
             OperatorMode.BidOnly);
         Assert.Equal(
             "state=bid-only halted=true inv=250.500000 bids=1 asks=0 fills_buy=1 fills_sell=1 partial_fills=1 cancels=1 "
@@ -44,8 +44,8 @@ public class StatusLinesTests
     {
         var start = StatusLines.Start(Samples.Now.AddHours(-2).AddSeconds(-5), OperatorMode.Normal);
         var snapshot = Samples.Snapshot();
-        var s = StatusLines.Accumulate(start, snapshot, Samples.Decision(halt: new Halt(HaltReasons.KillSwitchActive, "", CancelCategory.KillSwitch)), OperatorMode.Normal);
-        s = StatusLines.Accumulate(s, snapshot, Samples.Decision(halt: new Halt(HaltReasons.QuoteAgeExceeded, "", CancelCategory.RiskTriggered), metrics: Samples.Metrics(quoteAge: 130m, netInventory: -400.25m, deviation: 12.34567m)), OperatorMode.Normal);
+        var s = StatusLines.Accumulate(start, snapshot, Samples.Decision(halt: new Halt.KillSwitchActive("")), OperatorMode.Normal);
+        s = StatusLines.Accumulate(s, snapshot, Samples.Decision(halt: new Halt.QuoteAgeExceeded(""), metrics: Samples.Metrics(quoteAge: 130m, netInventory: -400.25m, deviation: 12.34567m)), OperatorMode.Normal);
         s = StatusLines.Accumulate(s, snapshot, Samples.Decision(fills: [], metrics: Samples.Metrics(replaceCancels: 2, riskCancels: 1, netInventory: 10m, deviation: null)), OperatorMode.Normal);
 
         Assert.Equal(

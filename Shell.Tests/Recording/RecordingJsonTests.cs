@@ -28,7 +28,7 @@ public sealed class RecordingJsonTests
         config = new BotConfig { OwnerAddress = Us, SubaccountId = "10" };
         var d1 = Decider.Decide(Snapshot(T0, []), new BotState(), config);
         before = d1.NextState;
-        snapshot = Snapshot(T0.AddSeconds(2), [new LiveOrder("mm:USDCcNGN-SPOT:buy:42", "42", Side.Buy, 1590m, 100m, 60m, false, T0)]);
+        snapshot = Snapshot(T0.AddSeconds(2), [new LiveOrder("mm:USDCcNGN-SPOT:buy:42", 42, Side.Buy, 1590m, 100m, 60m, false, T0)]);
         return Decider.Decide(snapshot, before, config);
     }
 

@@ -121,7 +121,7 @@ internal static class SyntheticSession
 
             foreach (var p in decision.Placements)
             {
-                live.Add(new LiveOrder(p.OrderId, p.Nonce.ToString(CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, now));
+                live.Add(new LiveOrder(p.OrderId, p.Nonce, p.Side, p.Price, p.Size, p.Size, false, now));
             }
 
             state = decision.NextState;

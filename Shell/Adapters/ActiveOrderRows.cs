@@ -40,9 +40,14 @@ internal static class ActiveOrderRows
             throw Malformed(source, "filled_amount", orderId, $"filled {WireDecimal.Format(filled)} is outside 0..desired {WireDecimal.Format(desired)}");
         }
 
+        if (!Nonces.TryParse(nonce, out var parsedNonce))
+        {
+            throw Malformed(source, "nonce", orderId, $"not a decimal integer nonce within 64 bits: \"{nonce}\"");
+        }
+
         var original = ToTrader(source, market, engineSide, price, desired, orderId);
         var remaining = ToTrader(source, market, engineSide, price, desired - filled, orderId);
-        return new LiveOrder(orderId, nonce, original.Side, original.Price, original.Size, remaining.Size, status == "matching", createdAt) { Expiry = expiry };
+        return new LiveOrder(orderId, parsedNonce, original.Side, original.Price, original.Size, remaining.Size, status == "matching", createdAt) { Expiry = expiry };
     }
 
     /// <summary>How a row ended, or null while it is still live (<c>active</c> or <c>matching</c>).</summary>

@@ -49,7 +49,7 @@ public sealed class MarketsOrderGateway : IOrderGateway
         var worstFee = Fixed18.ToScaledUnsigned(decimal.Parse(_id.WorstFee, NumberStyles.Number, CultureInfo.InvariantCulture), "MM_WORST_FEE");
         var trade = new TradeData(_id.AssetAddress, BigInteger.Parse(_id.SubId, CultureInfo.InvariantCulture), values.SignedLimitPrice, values.SignedDesiredAmount, worstFee, BigInteger.Parse(_id.RecipientId, CultureInfo.InvariantCulture), values.IsBid);
         var expiry = _time.GetUtcNow().ToUnixTimeSeconds() + (_id.OrderExpirySeconds > 0 ? _id.OrderExpirySeconds : 3600);
-        var nonce = placement.Nonce.ToString(CultureInfo.InvariantCulture);
+        var nonce = Nonces.Wire(placement.Nonce);
         var action = MatchingAction.ForTrade(BigInteger.Parse(_id.SubaccountId, CultureInfo.InvariantCulture), placement.Nonce, _id.TradeModule, trade, expiry, _id.OwnerAddress, _id.SignerAddress);
         var signature = Eip712.SignAction(_id.SignerKey, _id.Domain, action);
         return new PlaceOrderRequest
@@ -84,12 +84,12 @@ public sealed class MarketsOrderGateway : IOrderGateway
     public CancelOrderRequest BuildCancel(CancelAction cancel)
     {
         var expiry = (_time.GetUtcNow() + CancelExpiry).ToUnixTimeSeconds();
-        var signed = new MatchingCancel(_id.OwnerAddress, _id.SignerAddress, BigInteger.Parse(cancel.Nonce, CultureInfo.InvariantCulture), expiry);
+        var signed = new MatchingCancel(_id.OwnerAddress, _id.SignerAddress, cancel.Nonce, expiry);
         return new CancelOrderRequest
         {
             OwnerAddress = _id.OwnerAddress,
             SignerAddress = _id.SignerAddress,
-            Nonce = cancel.Nonce,
+            Nonce = Nonces.Wire(cancel.Nonce),
             Expiry = expiry.ToString(CultureInfo.InvariantCulture),
             Signature = Eip712.SignCancel(_id.SignerKey, _id.Domain, signed),
             Reason = CancelReasons.Reason(_id.ServiceName, cancel.Reason),

@@ -91,7 +91,7 @@ public sealed class PostgresOrders : IAsyncDisposable
     /// Live orders (status <c>active</c> or <c>matching</c>) of the scope's owner and subaccount in the scope's
     /// market (asset_address + sub_id), oldest first, in the trader view of <paramref name="market"/>:
     /// side (inverted for spot), price (spot: 1 / limit_price), Size = desired, Remaining = desired − filled
-    /// (spot: whole cNGN × engine price; futures: lots × 0.001), Nonce = the numeric column as text,
+    /// (spot: whole cNGN × engine price; futures: lots × 0.001), Nonce = the numeric column parsed once (<see cref="Nonces.TryParse"/>),
     /// Matching = status <c>matching</c>, CreatedAt = created_at.
     /// </summary>
     public Task<ImmutableArray<LiveOrder>> GetLiveOrdersAsync(MarketSpec market, OrderScope scope, CancellationToken ct = default)

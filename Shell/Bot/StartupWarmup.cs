@@ -85,7 +85,7 @@ public static class StartupWarmup
             built++;
         }
 
-        var cancel = gateway.BuildCancel(new CancelAction("mm:warmup:buy:2", "2", Side.Buy, SyncReasons.Halt, CancelCategory.Operator));
+        var cancel = gateway.BuildCancel(new CancelAction("mm:warmup:buy:2", 2, Side.Buy, SyncReasons.Halt, CancelCategory.Operator));
         _ = JsonSerializer.SerializeToUtf8Bytes(cancel, MarketsJsonContext.Default.CancelOrderRequest);
         return built + 1;
     }

@@ -87,8 +87,6 @@ public sealed class CycleRunner
 
     public BotState State { get; private set; }
 
-    public Decision? LastDecision { get; private set; }
-
     /// <summary>The decision function (the core's; a test may put one that fails, to prove the halt below).</summary>
     internal Func<Snapshot, BotState, BotConfig, Decision> DecideFunction { get; init; } = Decider.Decide;
 
@@ -196,7 +194,6 @@ public sealed class CycleRunner
         _ports.Recorder?.Record(snapshot, before, config, decision, wake);
         // Settle: the next state holds what the exchange was sent and answered, not what was intended.
         State = Settlement.Settle(before, decision, Outcomes(cancelOutcomes, placeOutcomes));
-        LastDecision = decision;
         if (instance.IsActive)
         {
             LogDecision(decision, wake);

@@ -56,10 +56,11 @@ public static class RecordingJson
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             RespectNullableAnnotations = false,
             RespectRequiredConstructorParameters = true,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitOptionalNulls } },
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitOptionalNulls, NoncesAsWireText } },
         };
         options.Converters.Add(new DecimalAsString());
         options.Converters.Add(new NullableDecimalAsString());
+        options.Converters.Add(new HaltAsWire());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
@@ -95,6 +96,26 @@ public static class RecordingJson
             if (property.Name == "held_since")
             {
                 property.ShouldSerialize = static (_, value) => value is not null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The nonce of a live order and of a cancel is written as the exchange writes it, a decimal integer string (the core
+    /// holds every nonce as a <see cref="long"/>; a placement's nonce is a JSON number, as it always was).
+    /// </summary>
+    private static void NoncesAsWireText(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(LiveOrder) && info.Type != typeof(CancelAction))
+        {
+            return;
+        }
+
+        foreach (var property in info.Properties)
+        {
+            if (property.Name == "nonce")
+            {
+                property.CustomConverter = NonceAsText.Instance;
             }
         }
     }
@@ -174,6 +195,76 @@ public static class RecordingJson
         return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             ? "out of the decimal range (at most 28-29 significant digits, magnitude below 7.9e28)"
             : "not a number";
+    }
+
+    /// <summary>A halt as <c>{"reason","detail","category"}</c>: the wire reason of behaviour.md §5 names the case.</summary>
+    private sealed class HaltAsWire : JsonConverter<Halt>
+    {
+        public override Halt Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException($"expected a halt object, got a JSON {reader.TokenType.ToString().ToLowerInvariant()}");
+            }
+
+            string? reason = null, detail = null, category = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                {
+                    throw new JsonException($"halt.{name}: expected a string");
+                }
+
+                switch (name)
+                {
+                    case "reason": reason = reader.GetString(); break;
+                    case "detail": detail = reader.GetString(); break;
+                    case "category": category = reader.GetString(); break;
+                    default: throw new JsonException($"halt: unknown field {Shown(name ?? "")}");
+                }
+            }
+
+            if (reason is null || detail is null || category is null)
+            {
+                throw new JsonException("halt: reason, detail and category are required");
+            }
+
+            var halt = Halt.FromWire(reason, detail) ?? throw new JsonException($"halt.reason: {Shown(reason)} is not a halt reason of behaviour.md §5");
+            return halt.Category == category ? halt : throw new JsonException($"halt.category: {Shown(category)} is not the category of \"{reason}\" ({halt.Category})");
+        }
+
+        public override void Write(Utf8JsonWriter writer, Halt value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("reason", value.Reason);
+            writer.WriteString("detail", value.Detail);
+            writer.WriteString("category", value.Category);
+            writer.WriteEndObject();
+        }
+    }
+
+    private sealed class NonceAsText : JsonConverter<long>
+    {
+        public static readonly NonceAsText Instance = new();
+
+        public override long Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException($"expected a nonce string, got a JSON {reader.TokenType.ToString().ToLowerInvariant()}");
+            }
+
+            var text = reader.GetString() ?? "";
+            return Nonces.TryParse(text, out var nonce) ? nonce : throw new JsonException($"expected a decimal integer nonce, got {Shown(text)}");
+        }
+
+        public override void Write(Utf8JsonWriter writer, long value, JsonSerializerOptions options)
+        {
+            Span<byte> buffer = stackalloc byte[20];
+            value.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture);
+            writer.WriteStringValue(buffer[..written]);
+        }
     }
 
     private sealed class NullableDecimalAsString : JsonConverter<decimal?>

@@ -196,7 +196,7 @@ internal static class FastSnapshotJson
     {
         Start(ref reader);
         var orderId = String(ref reader, "order_id"u8);
-        var nonce = String(ref reader, "nonce"u8);
+        var nonce = Nonces.TryParse(String(ref reader, "nonce"u8), out var n) ? n : throw new JsonException("fast path: nonce is not a decimal integer nonce");
         var side = SideOf(ref reader, "side"u8);
         var price = Decimal(ref reader, "price"u8);
         var size = Decimal(ref reader, "size"u8);

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using MarketMaker.Core;
 using MarketMaker.Shell.Recording;
 
@@ -78,7 +77,7 @@ internal sealed class WhatIfWorld
         foreach (var p in decision.Placements)
         {
             _live.RemoveAll(o => o.OrderId == p.OrderId);
-            _live.Add(new LiveOrder(p.OrderId, p.Nonce.ToString(CultureInfo.InvariantCulture), p.Side, p.Price, p.Size, p.Size, false, decision.Now));
+            _live.Add(new LiveOrder(p.OrderId, p.Nonce, p.Side, p.Price, p.Size, p.Size, false, decision.Now));
         }
     }
 
