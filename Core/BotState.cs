@@ -64,16 +64,43 @@ public sealed record PersistedState
     public PnlBook Pnl { get; init; } = new();
 
     public bool SameAs(PersistedState other) =>
-        NextNonceBase == other.NextNonceBase
-        && LastNonceBySide.SequenceEqual(other.LastNonceBySide)
+        ReferenceEquals(this, other) || (NextNonceBase == other.NextNonceBase
+        && SameEntries(LastNonceBySide, other.LastNonceBySide)
         && LastSubmittedBidOrderId == other.LastSubmittedBidOrderId
         && LastSubmittedAskOrderId == other.LastSubmittedAskOrderId
         && LastAdoptedBidOrderId == other.LastAdoptedBidOrderId
         && LastAdoptedAskOrderId == other.LastAdoptedAskOrderId
         && LastHaltReason == other.LastHaltReason
-        && LastInventorySnapshot.SequenceEqual(other.LastInventorySnapshot)
+        && SameEntries(LastInventorySnapshot, other.LastInventorySnapshot)
         && TargetBaseInventory == other.TargetBaseInventory
-        && Pnl == other.Pnl;
+        && Pnl == other.Pnl);
+
+    /// <summary>The same keys with the same values, in the same order.</summary>
+    internal static bool SameEntries<TValue>(ImmutableSortedDictionary<string, TValue> a, ImmutableSortedDictionary<string, TValue> b)
+        where TValue : IEquatable<TValue>
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        using var x = a.GetEnumerator();
+        using var y = b.GetEnumerator();
+        while (x.MoveNext() && y.MoveNext())
+        {
+            if (!string.Equals(x.Current.Key, y.Current.Key, StringComparison.Ordinal) || !x.Current.Value.Equals(y.Current.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>
@@ -87,7 +114,7 @@ public sealed record FillTracker
     /// <summary>False until the first market data has been seen (old trades are then marked as seen).</summary>
     public bool Primed { get; init; }
 
-    public ImmutableSortedDictionary<string, TrackedOrder> Orders { get; init; } = ImmutableSortedDictionary<string, TrackedOrder>.Empty;
+    public ImmutableSortedDictionary<string, TrackedOrder> Orders { get; init; } = ImmutableSortedDictionary<string, TrackedOrder>.Empty.WithComparers(StringComparer.Ordinal);
 
     /// <summary>Trade ids already counted or seen (bounded).</summary>
     public ImmutableSortedSet<long> SeenTradeIds { get; init; } = ImmutableSortedSet<long>.Empty;

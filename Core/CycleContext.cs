@@ -16,11 +16,34 @@ internal sealed class CycleContext
         var data = snapshot.MarketData.Value ?? MarketData.Empty;
         Data = data;
         LiveAll = snapshot.Orders.Value?.Items ?? [];
-        Managed = LiveAll.Where(o => IsManaged(o.OrderId)).ToImmutableArray();
         var owner = config.OwnerAddress;
-        bool Other(BookOrder o) => !string.Equals(o.OwnerAddress, owner, StringComparison.OrdinalIgnoreCase);
-        BestOtherBid = data.Bids.Where(Other).Select(o => (decimal?)o.Price).Max();
-        BestOtherAsk = data.Asks.Where(Other).Select(o => (decimal?)o.Price).Min();
+        var managed = ImmutableArray.CreateBuilder<LiveOrder>();
+        var foreign = ImmutableArray.CreateBuilder<LiveOrder>();
+        foreach (var o in LiveAll)
+        {
+            (IsManaged(o.OrderId) ? managed : foreign).Add(o);
+        }
+
+        Managed = managed.DrainToImmutable();
+        decimal? bestBid = null, bestAsk = null;
+        foreach (var o in data.Bids)
+        {
+            if (!string.Equals(o.OwnerAddress, owner, StringComparison.OrdinalIgnoreCase) && (bestBid is not { } b || o.Price > b))
+            {
+                bestBid = o.Price;
+            }
+        }
+
+        foreach (var o in data.Asks)
+        {
+            if (!string.Equals(o.OwnerAddress, owner, StringComparison.OrdinalIgnoreCase) && (bestAsk is not { } a || o.Price < a))
+            {
+                bestAsk = o.Price;
+            }
+        }
+
+        BestOtherBid = bestBid;
+        BestOtherAsk = bestAsk;
         Balances = snapshot.Balances.Value;
         Inventory = Balances?.BaseTotal ?? 0m;
 
@@ -30,19 +53,29 @@ internal sealed class CycleContext
         TargetInventory = Market.IsSpot ? config.TargetBaseInventory ?? state.Persisted.TargetBaseInventory ?? Balances?.BaseTotal ?? 0m : 0m;
         InventoryDeviation = Inventory - TargetInventory;
 
-        decimal Notional(LiveOrder o) => o.Remaining * o.Price;
-        var foreign = LiveAll.Where(o => !IsManaged(o.OrderId)).ToImmutableArray();
+        decimal reservedQuote = 0m, reservedBase = 0m, notional = 0m;
+        foreach (var o in foreign)
+        {
+            notional += o.Remaining * o.Price;
+            if (o.Side == Side.Buy)
+            {
+                reservedQuote += o.Remaining * o.Price;
+            }
+            else
+            {
+                reservedBase += o.Remaining;
+            }
+        }
+
         if (Market.IsSpot)
         {
-            var reservedQuoteByOthers = foreign.Where(o => o.Side == Side.Buy).Sum(Notional);
-            var reservedBaseByOthers = foreign.Where(o => o.Side == Side.Sell).Sum(o => o.Remaining);
-            QuoteCapacity = (Balances?.QuoteTotal ?? 0m) - reservedQuoteByOthers;
-            BaseCapacity = (Balances?.BaseTotal ?? 0m) - reservedBaseByOthers;
+            QuoteCapacity = (Balances?.QuoteTotal ?? 0m) - reservedQuote;
+            BaseCapacity = (Balances?.BaseTotal ?? 0m) - reservedBase;
         }
         else
         {
             // Cash-margined future: both sides are sized from cash; orders that are not ours hold margin.
-            QuoteCapacity = (Balances?.QuoteTotal ?? 0m) - foreign.Sum(Notional);
+            QuoteCapacity = (Balances?.QuoteTotal ?? 0m) - notional;
             BaseCapacity = Balances?.BaseTotal ?? 0m;
         }
 
@@ -83,6 +116,17 @@ internal sealed class CycleContext
     public bool BalancesStale { get; }
 
     private readonly string managedPrefix;
+    private List<BookOrder>? referenceBids;
+    private List<BookOrder>? referenceAsks;
+
+    /// <summary>
+    /// Other participants' bids that may make the reference (docs/hostile-input.md: positive price, at least the dust
+    /// size), best first; ties keep the book's order. Derived once per decision.
+    /// </summary>
+    public List<BookOrder> ReferenceBids => referenceBids ??= ReferenceOrders(Data.Bids, descending: true);
+
+    /// <summary>Other participants' asks that may make the reference, best (lowest) first; see <see cref="ReferenceBids"/>.</summary>
+    public List<BookOrder> ReferenceAsks => referenceAsks ??= ReferenceOrders(Data.Asks, descending: false);
 
     public bool IsManaged(string orderId) => orderId.StartsWith(managedPrefix, StringComparison.Ordinal);
 
@@ -95,4 +139,29 @@ internal sealed class CycleContext
 
     /// <summary>Effective inventory limits with MM_MAX_NET_INVENTORY applied (reference-bot.md §2).</summary>
     public (decimal MaxLong, decimal MaxShort) EffectiveLimits() => Config.EffectiveInventoryLimits();
+
+    private List<BookOrder> ReferenceOrders(ImmutableArray<BookOrder> side, bool descending)
+    {
+        var owner = Config.OwnerAddress;
+        var minSize = Config.EffectiveMinReferenceOrderSize();
+        var orders = new List<BookOrder>(side.Length);
+        foreach (var o in side)
+        {
+            if (string.Equals(o.OwnerAddress, owner, StringComparison.OrdinalIgnoreCase) || o.Price <= 0 || o.RemainingSize < minSize || o.RemainingSize <= 0)
+            {
+                continue;
+            }
+
+            // Insertion sort: stable (equal prices keep the book's order) and linear on a book that comes sorted.
+            var i = orders.Count;
+            while (i > 0 && (descending ? orders[i - 1].Price < o.Price : orders[i - 1].Price > o.Price))
+            {
+                i--;
+            }
+
+            orders.Insert(i, o);
+        }
+
+        return orders;
+    }
 }

@@ -59,7 +59,9 @@ public static class Decider
         var suppressedReplaces = ImmutableArray<SuppressedReplace>.Empty;
         ReconciliationReport? report = null;
         string? syncSkipped = null;
-        var window = state.CancelWindow.Where(t => t > now - Sync.CancelWindow).ToImmutableArray();
+        var window = state.CancelWindow.All(t => t > now - Sync.CancelWindow)
+            ? state.CancelWindow
+            : state.CancelWindow.Where(t => t > now - Sync.CancelWindow).ToImmutableArray();
         var lastQuoteUpdate = state.LastQuoteUpdate;
         var ordersKnown = snapshot.Orders.Value is not null && snapshot.Orders.FreshThisCycle;
         var dryRunHealth = config.OperatorMode == OperatorMode.DryRunHealth;
@@ -167,7 +169,7 @@ public static class Decider
             persisted = persisted with { LastAdoptedBidOrderId = report.AdoptedBidOrderId, LastAdoptedAskOrderId = report.AdoptedAskOrderId };
         }
 
-        if (ctx.Balances is { } balances)
+        if (ctx.Balances is { } balances && !SameInventory(persisted.LastInventorySnapshot, ctx.Market, balances))
         {
             persisted = persisted with
             {
@@ -186,10 +188,7 @@ public static class Decider
         var fillTracker = config.DryRun ? fills.Tracker : FillAccounting.Track(fills.Tracker, placements, now);
 
         // Which sides rest after this decision, for readiness and metrics.
-        var canceledIds = cancels.Select(c => c.OrderId).ToHashSet(StringComparer.Ordinal);
-        var resting = ctx.Managed.Where(o => !canceledIds.Contains(o.OrderId)).ToList();
-        var bidsResting = resting.Count(o => o.Side == Side.Buy) + placements.Count(p => p.Side == Side.Buy);
-        var asksResting = resting.Count(o => o.Side == Side.Sell) + placements.Count(p => p.Side == Side.Sell);
+        var (bidsResting, asksResting) = Resting(ctx.Managed, cancels, placements);
         var bidRequired = config.OperatorMode is OperatorMode.Normal or OperatorMode.BidOnly;
         var askRequired = config.OperatorMode is OperatorMode.Normal or OperatorMode.AskOnly;
         // A side is missing only while it has a target and nothing rests (reference-bot.md §8): a side parked at its
@@ -265,6 +264,38 @@ public static class Decider
             .Select(o => new CancelAction(o.OrderId, o.Nonce, o.Side, SyncReasons.Halt, halt.Category))
             .ToImmutableArray();
 
+    /// <summary>The number of our bids and asks resting after this decision: live and not cancelled, plus placed.</summary>
+    private static (int Bids, int Asks) Resting(ImmutableArray<LiveOrder> managed, ImmutableArray<CancelAction> cancels, ImmutableArray<PlaceAction> placements)
+    {
+        int bids = 0, asks = 0;
+        foreach (var o in managed)
+        {
+            var canceled = false;
+            foreach (var c in cancels)
+            {
+                canceled |= string.Equals(c.OrderId, o.OrderId, StringComparison.Ordinal);
+            }
+
+            if (!canceled)
+            {
+                _ = o.Side == Side.Buy ? bids++ : asks++;
+            }
+        }
+
+        foreach (var p in placements)
+        {
+            _ = p.Side == Side.Buy ? bids++ : asks++;
+        }
+
+        return (bids, asks);
+    }
+
+    /// <summary>Whether the inventory snapshot already holds exactly these totals (then it is kept as it is).</summary>
+    private static bool SameInventory(ImmutableSortedDictionary<string, decimal> snapshot, MarketSpec market, Balances balances) =>
+        snapshot.Count == 2 && ReferenceEquals(snapshot.KeyComparer, StringComparer.Ordinal)
+        && snapshot.TryGetValue(market.BaseAsset, out var b) && b == balances.BaseTotal && b.Scale == balances.BaseTotal.Scale
+        && snapshot.TryGetValue(market.QuoteAsset, out var q) && q == balances.QuoteTotal && q.Scale == balances.QuoteTotal.Scale;
+
     private static bool Missing(CycleContext ctx, DateTimeOffset? since) =>
         ctx.Config.ReadinessMissingQuoteTimeoutSeconds > 0 && since is { } s
         && ctx.Now - s > TimeSpan.FromSeconds(ctx.Config.ReadinessMissingQuoteTimeoutSeconds);
@@ -318,14 +349,32 @@ public static class Decider
         ImmutableArray<CancelAction> cancels, ImmutableArray<PlaceAction> placements,
         ImmutableArray<SuppressedReplace> suppressed, ExternalAnchorResult external, int bidsResting, int asksResting)
     {
-        var bestBid = targets.Where(t => t.Side == Side.Buy).Select(t => (decimal?)t.Price).Max();
-        var bestAsk = targets.Where(t => t.Side == Side.Sell).Select(t => (decimal?)t.Price).Min();
+        decimal? bestBid = null, bestAsk = null;
+        foreach (var t in targets)
+        {
+            if (t.Side == Side.Buy && (bestBid is not { } bb || t.Price > bb))
+            {
+                bestBid = t.Price;
+            }
+            else if (t.Side == Side.Sell && (bestAsk is not { } ba || t.Price < ba))
+            {
+                bestAsk = t.Price;
+            }
+        }
+
         var spread = bestBid is { } b && bestAsk is { } a && reference.Price is { } r && r > 0 ? (a - b) / r * Num.Bps : 0m;
-        var exchangeAge = ctx.Managed.IsEmpty ? 0m : ctx.Managed.Max(o => Num.Seconds(ctx.Now - o.CreatedAt));
-        var byCategory = cancels
-            .GroupBy(c => c.Category)
-            .ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var quoteTime = next.LastQuoteUpdate ?? (ctx.Managed.IsEmpty ? null : ctx.Managed.Max(o => o.CreatedAt));
+        DateTimeOffset? oldest = null, newest = null;
+        foreach (var o in ctx.Managed)
+        {
+            oldest = oldest is { } x && x <= o.CreatedAt ? x : o.CreatedAt;
+            newest = newest is { } y && y >= o.CreatedAt ? y : o.CreatedAt;
+        }
+
+        var exchangeAge = oldest is { } first ? Num.Seconds(ctx.Now - first) : 0m;
+        var byCategory = cancels.IsEmpty
+            ? ImmutableSortedDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal)
+            : cancels.GroupBy(c => c.Category).ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var quoteTime = next.LastQuoteUpdate ?? newest;
         return new MetricValues(
             QuoteAgeSeconds: ctx.AgeSeconds(quoteTime),
             ExchangeQuoteAgeSeconds: exchangeAge,

@@ -15,8 +15,11 @@ internal static class FillAccounting
     {
         var tracker = ctx.State.Fills;
         var fills = ImmutableArray.CreateBuilder<Fill>();
-        var orders = tracker.Orders.ToBuilder();
-        var resolved = tracker.ResolvedOrderIds.ToList();
+        // Ordinal keys (the order of the keys is the same as the runtime's invariant comparer, without its cost).
+        var orders = tracker.Orders.WithComparers(StringComparer.Ordinal).ToBuilder();
+        // Copied only when an order is resolved (the steady state resolves none).
+        List<string>? resolvedAdded = null;
+        bool Resolved(string id) => tracker.ResolvedOrderIds.Contains(id) || (resolvedAdded?.Contains(id) ?? false);
         var dust = Math.Max(0.000000001m, ctx.Market.SizeStep / 100m);
         var ordersKnown = ctx.Snapshot.Orders.Value is not null && ctx.Snapshot.Orders.FreshThisCycle;
 
@@ -53,19 +56,19 @@ internal static class FillAccounting
                     }
 
                     orders.Remove(tracked.OrderId);
-                    resolved.Add(tracked.OrderId);
+                    (resolvedAdded ??= []).Add(tracked.OrderId);
                 }
                 else if (ctx.Now - tracked.Since > UnresolvedGiveUp)
                 {
                     // No final row after an hour: stop following it rather than grow without bound.
                     orders.Remove(tracked.OrderId);
-                    resolved.Add(tracked.OrderId);
+                    (resolvedAdded ??= []).Add(tracked.OrderId);
                 }
             }
 
             foreach (var order in ctx.Managed)
             {
-                if (!orders.ContainsKey(order.OrderId) && !resolved.Contains(order.OrderId))
+                if (!orders.ContainsKey(order.OrderId) && !Resolved(order.OrderId))
                 {
                     // First sight of an order we did not place in this process (e.g. adopted): what is filled is history.
                     orders[order.OrderId] = new TrackedOrder(order.OrderId, order.Side, order.Size, order.Remaining, ctx.Now, order.Size - order.Remaining, order.Price);
@@ -86,7 +89,7 @@ internal static class FillAccounting
                 }
 
                 var ours = ctx.IsManaged(trade.MakerOrderId) ? trade.MakerOrderId : ctx.IsManaged(trade.TakerOrderId) ? trade.TakerOrderId : null;
-                if (ours is null || orders.ContainsKey(ours) || resolved.Contains(ours) || fills.Any(f => f.OrderId == ours))
+                if (ours is null || orders.ContainsKey(ours) || Resolved(ours) || fills.Any(f => f.OrderId == ours))
                 {
                     continue;
                 }
@@ -102,9 +105,10 @@ internal static class FillAccounting
             }
         }
 
-        if (resolved.Count > MaxResolvedOrders)
+        var resolved = resolvedAdded is null ? tracker.ResolvedOrderIds : tracker.ResolvedOrderIds.AddRange(resolvedAdded);
+        if (resolved.Length > MaxResolvedOrders)
         {
-            resolved.RemoveRange(0, resolved.Count - MaxResolvedOrders);
+            resolved = resolved[^MaxResolvedOrders..];
         }
 
         decimal? inventoryDelta = null;
@@ -119,7 +123,7 @@ internal static class FillAccounting
             Primed = primed,
             Orders = orders.ToImmutable(),
             SeenTradeIds = seen.ToImmutable(),
-            ResolvedOrderIds = [.. resolved],
+            ResolvedOrderIds = resolved,
             LastFillAt = result.IsEmpty ? tracker.LastFillAt : ctx.Now,
         };
         return new FillResult(result, next, inventoryDelta);

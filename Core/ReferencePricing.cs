@@ -119,8 +119,8 @@ internal static class ReferencePricing
         // Only for one side of the others' book missing (the artefact above) while the other side is still where the
         // reference was (within the band of it): a book whose both sides are there but refused, an empty book, or a
         // possible move is not held (those rules halt, as before).
-        var bids = ReferenceOrders(ctx, ctx.Data.Bids, descending: true);
-        var asks = ReferenceOrders(ctx, ctx.Data.Asks, descending: false);
+        var bids = ctx.ReferenceBids;
+        var asks = ctx.ReferenceAsks;
         if ((bids.Count == 0) == (asks.Count == 0))
         {
             return null;
@@ -203,8 +203,8 @@ internal static class ReferencePricing
     {
         var anomalies = ImmutableArray.CreateBuilder<InputAnomaly>();
         var band = ctx.Config.MaxBookDeviationBps;
-        var bids = ReferenceOrders(ctx, ctx.Data.Bids, descending: true);
-        var asks = ReferenceOrders(ctx, ctx.Data.Asks, descending: false);
+        var bids = ctx.ReferenceBids;
+        var asks = ctx.ReferenceAsks;
         decimal? mid = null;
         decimal? candidate = null;
         if (centre.Price is { } c)
@@ -246,15 +246,6 @@ internal static class ReferencePricing
     }
 
     /// <summary>Other participants' orders of one side that may set the mid: positive price, at least the minimum reference size; best first.</summary>
-    private static List<BookOrder> ReferenceOrders(CycleContext ctx, ImmutableArray<BookOrder> side, bool descending)
-    {
-        var owner = ctx.Config.OwnerAddress;
-        var minSize = ctx.Config.EffectiveMinReferenceOrderSize();
-        var orders = side
-            .Where(o => !string.Equals(o.OwnerAddress, owner, StringComparison.OrdinalIgnoreCase) && o.Price > 0 && o.RemainingSize >= minSize && o.RemainingSize > 0);
-        return (descending ? orders.OrderByDescending(o => o.Price) : orders.OrderBy(o => o.Price)).ToList();
-    }
-
     /// <summary>The best price within the band; the better prices skipped on the way are refused (the best of them is reported).</summary>
     private static decimal? FirstInBand(List<BookOrder> orders, decimal centre, decimal band, ImmutableArray<InputAnomaly>.Builder anomalies)
     {

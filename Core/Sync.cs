@@ -16,6 +16,8 @@ internal static class Sync
     public const string LadderRank = "ladder_rank";
     public const string RefreshInterval = "refresh_interval";
 
+    private static readonly Side[] BothSides = [Side.Buy, Side.Sell];
+
     private enum SlotAction
     {
         Keep,
@@ -38,9 +40,9 @@ internal static class Sync
     {
         var slots = new List<Slot>();
         var suppressed = ImmutableArray.CreateBuilder<SuppressedReplace>();
-        foreach (var side in new[] { Side.Buy, Side.Sell })
+        foreach (var side in BothSides)
         {
-            var orders = Ranked(managed.Where(o => o.Side == side), side);
+            var orders = Ranked(managed, side);
             var targets = quotes.For(side);
             for (var i = 0; i < Math.Max(orders.Count, targets.Length); i++)
             {
@@ -92,7 +94,7 @@ internal static class Sync
     private static bool KeepRank(List<Slot> slots)
     {
         var changed = false;
-        foreach (var side in new[] { Side.Buy, Side.Sell })
+        foreach (var side in BothSides)
         {
             var sideSlots = slots.Select((s, i) => (Slot: s, Index: i)).Where(x => (x.Slot.Order?.Side ?? x.Slot.Target?.Side) == side).ToList();
             for (var a = 0; a < sideSlots.Count; a++)
@@ -145,12 +147,38 @@ internal static class Sync
         return changed;
     }
 
-    /// <summary>Bids best (highest) first, asks best (lowest) first; ties by time, then id.</summary>
-    public static List<LiveOrder> Ranked(IEnumerable<LiveOrder> orders, Side side) =>
-        (side == Side.Buy ? orders.OrderByDescending(o => o.Price) : orders.OrderBy(o => o.Price))
-            .ThenBy(o => o.CreatedAt)
-            .ThenBy(o => o.OrderId, StringComparer.Ordinal)
-            .ToList();
+    /// <summary>The orders of one side, bids best (highest) first, asks best (lowest) first; ties by time, then id (a stable order).</summary>
+    public static List<LiveOrder> Ranked(ImmutableArray<LiveOrder> orders, Side side)
+    {
+        var ranked = new List<LiveOrder>();
+        foreach (var o in orders)
+        {
+            if (o.Side != side)
+            {
+                continue;
+            }
+
+            var i = ranked.Count;
+            while (i > 0 && RanksAfter(ranked[i - 1], o, side))
+            {
+                i--;
+            }
+
+            ranked.Insert(i, o);
+        }
+
+        return ranked;
+    }
+
+    private static bool RanksAfter(LiveOrder a, LiveOrder b, Side side)
+    {
+        if (a.Price != b.Price)
+        {
+            return side == Side.Buy ? a.Price < b.Price : a.Price > b.Price;
+        }
+
+        return a.CreatedAt != b.CreatedAt ? a.CreatedAt > b.CreatedAt : string.CompareOrdinal(a.OrderId, b.OrderId) > 0;
+    }
 
     /// <summary>
     /// Less remains of the order than the market's minimum, or a fill left less than the dust size
