@@ -304,44 +304,44 @@ public static class Decider
     {
         if (halt is not null)
         {
-            return new Readiness(false, halt.Reason);
+            return new Readiness.Halted(halt.Reason);
         }
 
         if (reference.AnchorStale)
         {
-            return new Readiness(false, HaltReasons.AnchorDataStale);
+            return new Readiness.AnchorStale();
         }
 
         if (ctx.BalancesStale)
         {
-            return new Readiness(false, HaltReasons.BalancesStale);
+            return new Readiness.BalancesStale();
         }
 
         if (ctx.MarketDataStale)
         {
-            return new Readiness(false, HaltReasons.ExchangeMarketDataStale);
+            return new Readiness.MarketDataStale();
         }
 
         if (phase == BotPhase.Startup)
         {
-            return new Readiness(false, StartupPending);
+            return new Readiness.StartupPending();
         }
 
         if (bidMissing)
         {
-            return new Readiness(false, RequiredBidMissing);
+            return new Readiness.SideMissing(Side.Buy);
         }
 
         if (askMissing)
         {
-            return new Readiness(false, RequiredAskMissing);
+            return new Readiness.SideMissing(Side.Sell);
         }
 
         // A dependency that did not answer this cycle makes the bot not ready at once; its stale halt still waits for
         // the timeout (MM_STALE_*_TIMEOUT_SECONDS). Only a bot otherwise ready says so: a halt or another reason says more.
         return dependencies.NotAnswering.IsEmpty
             ? Readiness.Ok
-            : new Readiness(false, DependencyHealth.NotAnsweringPrefix + string.Join(",", dependencies.NotAnswering));
+            : new Readiness.NotAnswering(string.Join(",", dependencies.NotAnswering));
     }
 
     private static MetricValues Metrics(

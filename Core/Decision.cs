@@ -300,9 +300,77 @@ public abstract record Halt
     }
 }
 
-public sealed record Readiness(bool Ready, string Reason)
+/// <summary>
+/// Whether the bot is ready (<c>/readyz</c>, <c>mm_bot_ready</c>) and, if not, why: one case per reason, in the order
+/// the decision checks them. <see cref="Reason"/> is the wire text (empty when ready), produced here and nowhere
+/// else. <see cref="NotReady"/> carries the shell's own reasons (starting, start-up failed, standing by, the decision
+/// failed). Closed: the constructor is private, so these cases are every readiness there is.
+/// </summary>
+public abstract record Readiness
 {
-    public static readonly Readiness Ok = new(true, "");
+    private Readiness()
+    {
+    }
+
+    public static Readiness Ok { get; } = new Quoting();
+
+    public bool Ready => this is Quoting;
+
+    public string Reason => this switch
+    {
+        Quoting => "",
+        Halted h => h.HaltReason,
+        AnchorStale => HaltReasons.AnchorDataStale,
+        BalancesStale => HaltReasons.BalancesStale,
+        MarketDataStale => HaltReasons.ExchangeMarketDataStale,
+        StartupPending => Decider.StartupPending,
+        SideMissing { Side: Side.Buy } => Decider.RequiredBidMissing,
+        SideMissing => Decider.RequiredAskMissing,
+        NotAnswering n => DependencyHealth.NotAnsweringPrefix + n.Dependencies,
+        NotReady n => n.Text,
+        _ => throw new InvalidOperationException("unreachable: Readiness is closed"),
+    };
+
+    /// <summary>The readiness a recording or a probe shows: its case from the wire text.</summary>
+    public static Readiness FromWire(bool ready, string reason) => (ready, reason) switch
+    {
+        (true, _) => Ok,
+        (false, HaltReasons.AnchorDataStale) => new AnchorStale(),
+        (false, HaltReasons.BalancesStale) => new BalancesStale(),
+        (false, HaltReasons.ExchangeMarketDataStale) => new MarketDataStale(),
+        (false, Decider.StartupPending) => new StartupPending(),
+        (false, Decider.RequiredBidMissing) => new SideMissing(Side.Buy),
+        (false, Decider.RequiredAskMissing) => new SideMissing(Side.Sell),
+        (false, _) when reason.StartsWith(DependencyHealth.NotAnsweringPrefix, StringComparison.Ordinal) =>
+            new NotAnswering(reason[DependencyHealth.NotAnsweringPrefix.Length..]),
+        (false, _) when HaltReasons.All.Contains(reason) => new Halted(reason),
+        _ => new NotReady(reason),
+    };
+
+    /// <summary>Ready: quoting as configured.</summary>
+    public sealed record Quoting : Readiness;
+
+    /// <summary>A halt is in force (its wire reason).</summary>
+    public sealed record Halted(string HaltReason) : Readiness;
+
+    /// <summary>The anchor is older than its timeout (not yet a halt on its own).</summary>
+    public sealed record AnchorStale : Readiness;
+
+    public sealed record BalancesStale : Readiness;
+
+    public sealed record MarketDataStale : Readiness;
+
+    /// <summary>The start-up reconciliation has not run yet.</summary>
+    public sealed record StartupPending : Readiness;
+
+    /// <summary>A required side has had a target and no resting order for longer than MM_READINESS_MISSING_QUOTE_TIMEOUT_SECONDS.</summary>
+    public sealed record SideMissing(Side Side) : Readiness;
+
+    /// <summary>These dependencies did not answer this cycle (comma-separated names, in the order of <see cref="DependencyHealth"/>).</summary>
+    public sealed record NotAnswering(string Dependencies) : Readiness;
+
+    /// <summary>The shell's own reason (starting, start-up failed, standing by, the decision failed).</summary>
+    public sealed record NotReady(string Text) : Readiness;
 }
 
 public sealed record CancelAction(string OrderId, long Nonce, Side Side, string Reason, string Category);

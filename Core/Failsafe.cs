@@ -74,7 +74,7 @@ internal static class Failsafe
             [],
             suppressions,
             halt,
-            new Readiness(false, halt.Reason),
+            new Readiness.Halted(halt.Reason),
             cancels,
             [],
             [],

@@ -24,14 +24,14 @@ public sealed class DependencyHealthTests
         var d = (Scene.Default with { MarketDataAt = F.T0.AddSeconds(-3) }).Decide(config);
 
         Assert.Null(d.Halt);
-        Assert.Equal(new Readiness(false, "dependency not answering: market_data"), d.Readiness);
+        Assert.Equal(new Readiness.NotAnswering("market_data"), d.Readiness);
         Assert.False(d.Dependencies.MarketDataStale);
         Assert.Equal(F.T0.AddSeconds(-3), d.Dependencies.MarketDataFetchedAt);
 
         // Past the timeout the halt says more than "not answering".
         var later = (Scene.Default with { MarketDataAt = F.T0.AddSeconds(-11) }).Decide(config);
         Assert.Equal(HaltReasons.ExchangeMarketDataStale, later.Halt?.Reason);
-        Assert.Equal(new Readiness(false, HaltReasons.ExchangeMarketDataStale), later.Readiness);
+        Assert.Equal(new Readiness.Halted(HaltReasons.ExchangeMarketDataStale), later.Readiness);
         Assert.True(later.Dependencies.MarketDataStale);
         Assert.Equal(["market_data"], later.Dependencies.NotAnswering.ToArray());
     }
@@ -48,7 +48,7 @@ public sealed class DependencyHealthTests
         var d = scene.Decide(F.Config with { StaleBalanceTimeoutSeconds = 30 });
 
         Assert.Equal(["balances", "anchor", "external_anchor"], d.Dependencies.NotAnswering.ToArray());
-        Assert.Equal(new Readiness(false, "dependency not answering: balances,anchor,external_anchor"), d.Readiness);
+        Assert.Equal(new Readiness.NotAnswering("balances,anchor,external_anchor"), d.Readiness);
     }
 
     [Fact]

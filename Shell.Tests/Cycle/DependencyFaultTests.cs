@@ -132,7 +132,7 @@ public sealed class DependencyFaultTests
         exchange.MarketDataDelay = ct => Task.Delay(Timeout.Infinite, ct);
         outcome = await runner.RunOnceAsync(CancellationToken.None);
         Assert.Null(outcome.Decision.Halt);
-        Assert.Equal(new Readiness(false, "dependency not answering: market_data"), outcome.Decision.Readiness);
+        Assert.Equal(new Readiness.NotAnswering("market_data"), outcome.Decision.Readiness);
 
         // The stale halt still waits for MM_STALE_MARKET_DATA_TIMEOUT_SECONDS.
         time.Advance(TimeSpan.FromSeconds(6));

@@ -141,10 +141,19 @@ public sealed class InstanceLockLostTests(TestPostgres postgres, ITestOutputHelp
         await bot.WaitForAsync(() => bot.Handle.Readiness.Current.Reason == InstanceStatus.AnotherHoldsTheLock, "the bot to stand by while another session holds the lock");
 
         // Without the lock: cancel both quotes from outside. An active bot would place two new orders at once.
+        // A quote a taker is matching at that moment ('matching') cannot be cancelled until the match ends: retry until
+        // nothing of ours is live.
         var before = await InstanceRun.RowCountAsync(database, stack.Owner);
-        foreach (var id in (await InstanceRun.LiveAsync(database, stack.Owner)) is var live ? live.Bids.Concat(live.Asks) : [])
+        var cancelUntil = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (await InstanceRun.LiveAsync(database, stack.Owner) is var live && live.Bids.Count + live.Asks.Count > 0)
         {
-            await stack.Exchange.Orders.CancelUncheckedAsync(stack.Owner, id.Split(':')[3], "", CancellationToken.None);
+            Assert.True(DateTime.UtcNow < cancelUntil, "could not cancel the bot's quotes from outside");
+            foreach (var id in live.Bids.Concat(live.Asks))
+            {
+                await stack.Exchange.Orders.CancelUncheckedAsync(stack.Owner, id.Split(':')[3], "", CancellationToken.None);
+            }
+
+            await Task.Delay(20);
         }
 
         await bot.CyclesAsync(6);

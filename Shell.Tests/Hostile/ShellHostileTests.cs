@@ -43,7 +43,7 @@ public sealed class ShellHostileTests
         failing = true;
         var error = await Assert.ThrowsAsync<DecisionFailedException>(() => runner.RunOnceAsync(CancellationToken.None));
         Assert.Contains("bug in the core", error.Message, StringComparison.Ordinal);
-        Assert.Equal(new Readiness(false, DecisionFailed.Reason), readiness.Current);
+        Assert.Equal(new Readiness.NotReady(DecisionFailed.Reason), readiness.Current);
         Assert.DoesNotContain(exchange.Live, o => o.OrderId.StartsWith("mm:", StringComparison.Ordinal));
         Assert.Equal(2, exchange.Log.Count(l => l.StartsWith("cancel mm:", StringComparison.Ordinal)));
         var text = await metrics.ExportTextAsync();

@@ -276,7 +276,7 @@ public sealed class MetricsAndHealthTests : IAsyncLifetime
             Assert.Equal("starting", JsonDocument.Parse(await starting.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString());
         }
 
-        readiness.Set(new Readiness(false, HaltReasons.AnchorDataStale));
+        readiness.Set(new Readiness.AnchorStale());
         using (var notReady = await http.GetAsync(Url("/readyz")))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);

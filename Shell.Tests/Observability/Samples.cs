@@ -80,7 +80,7 @@ internal static class Samples
             Targets: [new TargetQuote(Side.Buy, 0, 1496.25m, 100m), new TargetQuote(Side.Sell, 0, 1503.75m, 100m)],
             Suppressions: [],
             Halt: halt,
-            Readiness: readiness ?? (halt is null ? Readiness.Ok : new Readiness(false, halt.Reason)),
+            Readiness: readiness ?? (halt is null ? Readiness.Ok : new Readiness.Halted(halt.Reason)),
             Cancels: [],
             Placements: [],
             SuppressedReplaces: [],

@@ -51,7 +51,7 @@ public sealed class BotObserver : ICycleObserver, IDecisionFailureObserver
     {
         _metrics.RecordDecisionFailure();
         _metrics.RecordError();
-        _readiness.Set(new Readiness(false, DecisionFailed.Reason));
+        _readiness.Set(new Readiness.NotReady(DecisionFailed.Reason));
     }
 
     public void OnCycle(CycleOutcome outcome)

@@ -240,7 +240,7 @@ public static class BotProcess
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     var reason = $"exchange market metadata unavailable: {ex.Message}";
-                    handle.Readiness.Set(new Core.Readiness(false, reason));
+                    handle.Readiness.Set(new Core.Readiness.NotReady(reason));
                     handle.Metrics.RecordError();
                     if (reason != lastError)
                     {
@@ -276,7 +276,7 @@ public static class BotProcess
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Failure = ex.Message;
-                handle.Readiness.Set(new Core.Readiness(false, "startup failed: " + ex.Message));
+                handle.Readiness.Set(new Core.Readiness.NotReady("startup failed: " + ex.Message));
                 log.LogError("cannot start: {Error}", ex.Message);
                 return;
             }

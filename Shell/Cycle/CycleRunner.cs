@@ -215,7 +215,7 @@ public sealed class CycleRunner
 
         var outcomeRecord = new CycleOutcome(
             snapshot,
-            instance.IsActive ? decision : decision with { Readiness = new Readiness(false, instance.Reason) },
+            instance.IsActive ? decision : decision with { Readiness = new Readiness.NotReady(instance.Reason) },
             cancelOutcomes,
             placeOutcomes,
             [.. errors],

@@ -19,7 +19,7 @@ public sealed class ReadinessHolder
     private volatile Readiness current;
 
     /// <summary>Starts not ready ("starting") until the first decision says otherwise.</summary>
-    public ReadinessHolder(Readiness? initial = null) => current = initial ?? new Readiness(false, "starting");
+    public ReadinessHolder(Readiness? initial = null) => current = initial ?? new Readiness.NotReady("starting");
 
     public Readiness Current => current;
 

@@ -61,6 +61,7 @@ public static class RecordingJson
         options.Converters.Add(new DecimalAsString());
         options.Converters.Add(new NullableDecimalAsString());
         options.Converters.Add(new HaltAsWire());
+        options.Converters.Add(new ReadinessAsWire());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
@@ -240,6 +241,45 @@ public static class RecordingJson
             writer.WriteString("reason", value.Reason);
             writer.WriteString("detail", value.Detail);
             writer.WriteString("category", value.Category);
+            writer.WriteEndObject();
+        }
+    }
+
+    /// <summary>Readiness as <c>{"ready","reason"}</c>: the wire reason names the case (<see cref="Readiness.FromWire"/>).</summary>
+    private sealed class ReadinessAsWire : JsonConverter<Readiness>
+    {
+        public override Readiness Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException($"expected a readiness object, got a JSON {reader.TokenType.ToString().ToLowerInvariant()}");
+            }
+
+            bool? ready = null;
+            string? reason = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "ready" when reader.TokenType is JsonTokenType.True or JsonTokenType.False: ready = reader.GetBoolean(); break;
+                    case "reason" when reader.TokenType == JsonTokenType.String: reason = reader.GetString(); break;
+                    case "ready" or "reason": throw new JsonException($"readiness.{name}: expected a {(name == "ready" ? "boolean" : "string")}");
+                    default: throw new JsonException($"readiness: unknown field {Shown(name ?? "")}");
+                }
+            }
+
+            return ready is { } r && reason is not null
+                ? Readiness.FromWire(r, reason)
+                : throw new JsonException("readiness: ready and reason are required");
+        }
+
+        public override void Write(Utf8JsonWriter writer, Readiness value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            writer.WriteBoolean("ready", value.Ready);
+            writer.WriteString("reason", value.Reason);
             writer.WriteEndObject();
         }
     }
