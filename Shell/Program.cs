@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using MarketMaker.Shell.Cli;
 using MarketMaker.Shell.Config;
-using MarketMaker.Shell.Replay;
 
 namespace MarketMaker.Shell;
 
@@ -36,12 +35,7 @@ public static class Program
         var env = Settings.ProcessEnvironment();
         try
         {
-            var rest = args[1..];
-            return command switch
-            {
-                "replay" => await ReplayCommand.RunAsync(rest, Console.Out, Console.Error, stop.Token),
-                _ => await CommandLineRunner.InvokeAsync(MmBotCommandLine.Create(env, Console.In), args, Console.Out, Console.Error, stop.Token),
-            };
+            return await CommandLineRunner.InvokeAsync(MmBotCommandLine.Create(env, Console.In), args, Console.Out, Console.Error, stop.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

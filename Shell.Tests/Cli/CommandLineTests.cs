@@ -40,6 +40,18 @@ public class CommandLineTests
         Assert.Contains("--indent", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Replay_help_is_generated_with_its_options()
+    {
+        var (code, stdout, stderr) = await Invoke("replay", "--help");
+        Assert.Equal(0, code);
+        Assert.Empty(stderr);
+        Assert.Contains("replay <FILE> [options]", stdout, StringComparison.Ordinal);
+        Assert.All(
+            ["--set <NAME=VALUE>", "--json", "--report <OUT.html>", "--bench", "--no-progress", "--upgrade <OUT>"],
+            o => Assert.Contains(o, stdout, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("paper", "--port <N>", "--seed <N>", "--exchange-only", "--database-url <URL>", "--no-taker")]
     [InlineData("integration", "--scenario <NAME>", "--report <PATH>", "--paper", "--database-url <URL>", "--verbose", "MM_INT_TAKER_OWNER_PRIVATE_KEY")]
@@ -68,6 +80,12 @@ public class CommandLineTests
     [InlineData("fair-anchor --port", "mm-bot fair-anchor", "--port")]
     [InlineData("decide --frobnicate", "mm-bot decide", "--frobnicate")]
     [InlineData("decide a.json b.json", "mm-bot decide", "b.json")]
+    [InlineData("replay", "mm-bot replay", "FILE")]
+    [InlineData("replay --frob a.jsonl", "mm-bot replay", "unrecognized option \"--frob\"")]
+    [InlineData("replay a.jsonl b.jsonl", "mm-bot replay", "b.jsonl")]
+    [InlineData("replay a.jsonl --set MM_HALF_SPREAD_BPS", "mm-bot replay", "expected NAME=VALUE")]
+    [InlineData("replay a.jsonl --upgrade", "mm-bot replay", "--upgrade")]
+    [InlineData("replay a.jsonl --set MM_ORDER_SIZE=1 --bench", "mm-bot replay", "--bench")]
     public async Task A_bad_argument_is_one_line_naming_it_and_exit_2(string args, string prefix, string named)
     {
         var (code, stdout, stderr) = await Invoke(args.Split(' '));

@@ -215,9 +215,9 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
         var lines = session.Lines.ToArray();
         var index = 600;
         var now = session.Record(index).Snapshot.Now;
-        var recorded = $"\"snapshot\":{{\"now\":\"{ReplayCommand.Time(now)}\"";
+        var recorded = $"\"snapshot\":{{\"now\":\"{ReplayText.Time(now)}\"";
         Assert.Contains(recorded, lines[index], StringComparison.Ordinal);
-        lines[index] = lines[index].Replace(recorded, $"\"snapshot\":{{\"now\":\"{ReplayCommand.Time(now.AddMilliseconds(1))}\"", StringComparison.Ordinal);
+        lines[index] = lines[index].Replace(recorded, $"\"snapshot\":{{\"now\":\"{ReplayText.Time(now.AddMilliseconds(1))}\"", StringComparison.Ordinal);
         var (code, stdout, _) = await Replay(session.Copy("now.jsonl", lines));
         Assert.Equal(1, code);
         Assert.Contains($"line {index + 1}, cycle {index + 1}, field decision.now", stdout, StringComparison.Ordinal);
@@ -362,11 +362,13 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
     }
 
     [Theory]
-    [InlineData(new string[0], "missing FILE")]
-    [InlineData(new[] { "a.jsonl", "b.jsonl" }, "one recording file only")]
-    [InlineData(new[] { "--frob", "a.jsonl" }, "unknown option \"--frob\"")]
-    [InlineData(new[] { "a.jsonl", "--report" }, "--report needs an output file name")]
+    [InlineData(new string[0], "Required argument 'FILE' missing")]
+    [InlineData(new[] { "a.jsonl", "b.jsonl" }, "unrecognized argument \"b.jsonl\"")]
+    [InlineData(new[] { "--frob", "a.jsonl" }, "unrecognized option \"--frob\"")]
+    [InlineData(new[] { "a.jsonl", "--report" }, "Required argument missing for option: '--report'")]
     [InlineData(new[] { "a.jsonl", "--set", "MM_ORDER_SIZE=1", "--set", "MM_ORDER_SIZE=2" }, "--set MM_ORDER_SIZE is given more than once")]
+    [InlineData(new[] { "a.jsonl", "--set", "MM_ORDER_SIZE=1", "--bench" }, "--bench measures the identity replay; use it without --set")]
+    [InlineData(new[] { "a.jsonl", "--upgrade", "out.jsonl", "--report", "r.html" }, "--upgrade rewrites the recording; use it without --set, --bench or --report")]
     [InlineData(new[] { "/nonexistent/session.jsonl" }, "no such file")]
     public async Task Usage_errors_exit_2(string[] args, string message)
     {
@@ -409,9 +411,10 @@ public sealed class ReplayTests(RecordedSessionFixture session, ITestOutputHelpe
     [Fact]
     public async Task Help_prints_usage()
     {
-        var (code, stdout, _) = await Replay("--help");
+        var (code, stdout, stderr) = await Replay("--help");
         Assert.Equal(0, code);
-        Assert.Contains("Usage: mm-bot replay FILE", stdout, StringComparison.Ordinal);
+        Assert.Equal("", stderr);
+        Assert.Contains("replay <FILE> [options]", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace MarketMaker.Shell.Cli;
 
@@ -13,10 +14,13 @@ public static class CommandLineRunner
     public static async Task<int> InvokeAsync(Command command, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         var parsed = command.Parse(args);
-        if (parsed.Errors.Count > 0 && parsed.Action is not { ClearsParseErrors: true })
+        // A word like an option where a command expects an argument (FILE) is an unknown option, not a file name.
+        var option = parsed.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).FirstOrDefault(t => t.Value is ['-', _, ..])?.Value;
+        if ((parsed.Errors.Count > 0 || option is not null) && parsed.Action is not { ClearsParseErrors: true })
         {
             // An unknown word is named first: "unrecognized" is clearer than the "required command" it causes.
-            var message = parsed.UnmatchedTokens.Count > 0 ? $"unrecognized argument \"{parsed.UnmatchedTokens[0]}\"" : parsed.Errors[0].Message;
+            var message = option is not null ? $"unrecognized option \"{option}\""
+                : parsed.UnmatchedTokens.Count > 0 ? $"unrecognized argument \"{parsed.UnmatchedTokens[0]}\"" : parsed.Errors[0].Message;
             await stderr.WriteLineAsync($"{CommandPath(parsed)}: {message} (see `{CommandPath(parsed)} --help`)");
             return ExitUsage;
         }
@@ -41,7 +45,7 @@ public static class CommandLineRunner
     private static string CommandPath(ParseResult parsed)
     {
         var names = new List<string>();
-        for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        for (var result = parsed.CommandResult; result is not null; result = result.Parent as CommandResult)
         {
             names.Insert(0, result.Command is RootCommand ? "mm-bot" : result.Command.Name);
         }

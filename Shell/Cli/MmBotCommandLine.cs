@@ -28,7 +28,8 @@ public static class MmBotCommandLine
                 "integration" => Integration.IntegrationCommand.Create(env),
                 "history" => History.HistoryCommand.Create(env),
                 "reset-drawdown" => State.ResetDrawdownCommand.Create(env),
-                _ => new Command(name, description),
+                "replay" => ReplayCommand.Create(),
+                _ => throw new InvalidOperationException($"mm-bot {name} has no command"),
             });
         }
 

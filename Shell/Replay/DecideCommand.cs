@@ -28,13 +28,6 @@ public static class DecideCommand
     public static Command Create(TextReader stdin)
     {
         var file = new Argument<string?>("FILE") { Description = "the decide input (stdin without it, or with \"-\")", Arity = ArgumentArity.ZeroOrOne };
-        file.Validators.Add(result =>
-        {
-            if (result.Tokens is [{ Value: var value }] && value.StartsWith('-') && value != "-")
-            {
-                result.AddError($"unrecognized option \"{value}\"");
-            }
-        });
         var indent = new Option<bool>("--indent") { Description = "print the decision indented (still deterministic)" };
         var command = new Command("decide", Description) { file, indent };
         command.SetAction(parsed => Decide(parsed.GetValue(file), parsed.GetValue(indent), stdin, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));

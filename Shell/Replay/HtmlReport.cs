@@ -57,8 +57,8 @@ internal static class HtmlReport
             </style></head><body>
             """);
         sb.Append("<h1>Replay of ").Append(E(file)).AppendLine("</h1>");
-        sb.Append("<p>").Append(charts.Count).Append(" cycles, ").Append(E(ReplayCommand.Time(t0)))
-            .Append(" to ").Append(E(ReplayCommand.Time(t1))).Append(" (").Append(E(ReplayCommand.Human(t1 - t0))).AppendLine(").");
+        sb.Append("<p>").Append(charts.Count).Append(" cycles, ").Append(E(ReplayText.Time(t0)))
+            .Append(" to ").Append(E(ReplayText.Time(t1))).Append(" (").Append(E(ReplayText.Human(t1 - t0))).AppendLine(").");
         if (sets is not null)
         {
             sb.Append(" What-if settings: <code>").Append(E(string.Join(" ", sets.Select(kv => $"{kv.Key}={kv.Value}")))).Append("</code>.");
@@ -277,7 +277,7 @@ internal static class HtmlReport
             ["schema"] = "mm-bot.replay-report-data/1",
             ["cycles"] = charts.Count,
             ["stride"] = index.Count > 1 ? index[1] - index[0] : 1,
-            ["time"] = new JsonArray([.. index.Select(i => JsonValue.Create(ReplayCommand.Time(charts.Time[i])))]),
+            ["time"] = new JsonArray([.. index.Select(i => JsonValue.Create(ReplayText.Time(charts.Time[i])))]),
             ["reference"] = Numbers(charts.Reference),
             ["best_other_bid"] = Numbers(charts.OtherBid),
             ["best_other_ask"] = Numbers(charts.OtherAsk),

@@ -139,6 +139,13 @@ public sealed class RunStats
         return (bid, ask);
     }
 
+    /// <summary>Our live orders before a recorded cycle (those with the config's managed prefix).</summary>
+    public static IEnumerable<LiveOrder> Ours(CycleRecord record)
+    {
+        var prefix = record.Config.ManagedPrefix;
+        return (record.Snapshot.Orders.Value?.Items ?? []).Where(o => o.OrderId.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
     public static (decimal? Bid, decimal? Ask) Best(IEnumerable<LiveOrder> orders)
     {
         decimal? bid = null, ask = null;
@@ -267,6 +274,23 @@ public sealed class ChartSeries
     public List<decimal?> RecordedPnlRealized { get; } = [];
 
     public int Count => Time.Count;
+
+    /// <summary>Adds the recorded run's values of one cycle, with the P&amp;L of the decision replayed or recorded for it.</summary>
+    public void AddRecorded(CycleRecord record, PnlReport? pnl)
+    {
+        RecordedPnlTotal.Add(pnl?.Total);
+        RecordedPnlRealized.Add(pnl?.Realized);
+        var (otherBid, otherAsk) = BestOther(record.Snapshot, record.Config.OwnerAddress);
+        var (bid, ask) = RunStats.RestingAfter(RunStats.Ours(record), record.Decision);
+        Time.Add(record.Snapshot.Now);
+        Reference.Add(record.Decision.ReferencePrice);
+        OtherBid.Add(otherBid);
+        OtherAsk.Add(otherAsk);
+        RecordedBid.Add(bid);
+        RecordedAsk.Add(ask);
+        RecordedHalt.Add(record.Decision.Halt?.Reason);
+        RecordedInventory.Add(record.Decision.Metrics.NetInventory);
+    }
 
     public static (decimal? Bid, decimal? Ask) BestOther(Snapshot snapshot, string owner)
     {
