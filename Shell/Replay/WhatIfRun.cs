@@ -12,23 +12,6 @@ namespace MarketMaker.Shell.Replay;
 /// </summary>
 internal static class WhatIfRun
 {
-    /// <summary>The config of a what-if run for a recorded config, or every problem with the --set values.</summary>
-    private static BotConfig? Override(BotConfig recorded, IReadOnlyDictionary<string, string> sets, out IReadOnlyList<string> errors)
-    {
-        BotConfig? config = null;
-        var problems = new List<string>();
-        ConfigParser.ApplyOverrides(recorded, sets).Match(
-            c => config = c,
-            fails => problems.AddRange(fails.Select(f => f.Message)));
-        errors = problems;
-        return config;
-    }
-
-    private static bool SameConfig(BotConfig a, BotConfig b) =>
-        ReferenceEquals(a, b)
-        || (a with { ProtectedOrderIdPrefixes = ImmutableArray<string>.Empty }) == (b with { ProtectedOrderIdPrefixes = ImmutableArray<string>.Empty })
-            && a.ProtectedOrderIdPrefixes.SequenceEqual(b.ProtectedOrderIdPrefixes, StringComparer.Ordinal);
-
     public static int Run(ReplayCommand.Options options, TextWriter stdout, TextWriter stderr, ReplayProgress progress, CancellationToken ct)
     {
         var recordedStats = new RunStats();
@@ -156,6 +139,23 @@ internal static class WhatIfRun
 
         return ReplayCommand.ExitIdentical;
     }
+
+    /// <summary>The config of a what-if run for a recorded config, or every problem with the --set values.</summary>
+    private static BotConfig? Override(BotConfig recorded, IReadOnlyDictionary<string, string> sets, out IReadOnlyList<string> errors)
+    {
+        BotConfig? config = null;
+        var problems = new List<string>();
+        ConfigParser.ApplyOverrides(recorded, sets).Match(
+            c => config = c,
+            fails => problems.AddRange(fails.Select(f => f.Message)));
+        errors = problems;
+        return config;
+    }
+
+    private static bool SameConfig(BotConfig a, BotConfig b) =>
+        ReferenceEquals(a, b)
+        || (a with { ProtectedOrderIdPrefixes = ImmutableArray<string>.Empty }) == (b with { ProtectedOrderIdPrefixes = ImmutableArray<string>.Empty })
+            && a.ProtectedOrderIdPrefixes.SequenceEqual(b.ProtectedOrderIdPrefixes, StringComparer.Ordinal);
 
     private static string Seconds(TimeSpan span) => RecordingJson.Render(decimal.Round((decimal)span.Ticks / TimeSpan.TicksPerSecond, 3));
 
