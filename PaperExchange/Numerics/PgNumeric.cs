@@ -39,7 +39,7 @@ public readonly record struct PgNumeric(BigInteger Unscaled, int Scale)
         if (e >= 0)
         {
             var expText = s[(e + 1)..];
-            if (expText.Length == 0 || !int.TryParse(expText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exponent) || Math.Abs(exponent) > 1000)
+            if (expText.Length == 0 || !int.TryParse(expText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exponent) || exponent is < -1000 or > 1000)
             {
                 return false;
             }
