@@ -1,5 +1,7 @@
 using System.Numerics;
+using Fractions;
 using MarketMaker.PaperExchange.Markets;
+using MarketMaker.PaperExchange.Numerics;
 using MarketMaker.PaperExchange.Participants;
 using MarketMaker.PaperExchange.Signatures;
 using Microsoft.Extensions.Logging;
@@ -61,8 +63,8 @@ public sealed record AccountFunding(BigInteger SubaccountId, IReadOnlyList<Asset
     /// <summary>Human decimal × 1e18, exactly (throws when it is not a whole number of wei).</summary>
     public static BigInteger Wei(decimal human)
     {
-        var r = Numerics.BigRational.FromDecimal(human) * Numerics.BigRational.Pow10(18);
-        return r.IsInteger ? r.Numerator : throw new ArgumentException($"{human} has more than 18 decimals", nameof(human));
+        var r = Fraction.FromDecimal(human) * Rational.Pow10(18);
+        return r.IsInteger ? r.ToBigInteger() : throw new ArgumentException($"{human} has more than 18 decimals", nameof(human));
     }
 }
 

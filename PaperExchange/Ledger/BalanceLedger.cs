@@ -1,4 +1,5 @@
 using System.Numerics;
+using Fractions;
 using MarketMaker.PaperExchange.Markets;
 using MarketMaker.PaperExchange.Numerics;
 
@@ -88,14 +89,14 @@ public sealed class BalanceLedger
     /// </summary>
     public (BigInteger AssetDelta, BigInteger CashDelta) ApplyFill(MarketDefinition market, BigInteger buyerAccount, BigInteger sellerAccount, BigInteger fillAtomic, string price)
     {
-        if (!BigRational.TryParseRat(price, out var p))
+        if (!Rational.TryParseRat(price, out var p))
         {
             throw new ArgumentException($"fill price \"{price}\" is not a decimal", nameof(price));
         }
 
-        var humanAmount = new BigRational(fillAtomic, 1) * market.Step;
+        var humanAmount = new Fraction(fillAtomic) * market.Step;
         var assetDelta = fillAtomic * market.CanonicalAmountScale;
-        var cashDelta = (humanAmount * p * BigRational.Pow10(18)).Floor();
+        var cashDelta = (humanAmount * p * Rational.Pow10(18)).Floor();
         var subId = BigInteger.Parse(market.SubId, System.Globalization.CultureInfo.InvariantCulture);
         lock (_gate)
         {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Fractions;
 using MarketMaker.PaperExchange.Numerics;
 
 namespace MarketMaker.PaperExchange.Markets;
@@ -59,22 +60,22 @@ public sealed record MarketDefinition
     /// <summary>Usable: enabled and with an asset address.</summary>
     public bool IsActive => Enabled && AssetAddress.Length > 0;
 
-    internal BigRational Tick => BigRational.TryParsePlainDecimal(TickSize, out var t) && t.Sign > 0
+    internal Fraction Tick => Rational.TryParsePlainDecimal(TickSize, out var t) && t.Sign > 0
         ? t
         : throw new InvalidOperationException($"market {Symbol}: tick_size \"{TickSize}\" is not a positive decimal");
 
-    internal BigRational Step => BigRational.TryParsePlainDecimal(AmountStep, out var s) && s.Sign > 0
+    internal Fraction Step => Rational.TryParsePlainDecimal(AmountStep, out var s) && s.Sign > 0
         ? s
         : throw new InvalidOperationException($"market {Symbol}: amount step \"{AmountStep}\" is not a positive decimal");
 
     /// <summary>Canonical signed-price scale: data.limitPrice = ticks × this (tick × 1e18; spot 1, futures 1e18).</summary>
-    internal BigInteger CanonicalPriceScale => RequireInteger(Tick * BigRational.Pow10(18), "tick_size × 1e18");
+    internal BigInteger CanonicalPriceScale => RequireInteger(Tick * Rational.Pow10(18), "tick_size × 1e18");
 
     /// <summary>Canonical signed-amount scale: data.desiredAmount = atomic × this (step × 1e18; spot 1e18, futures 1e15).</summary>
-    internal BigInteger CanonicalAmountScale => RequireInteger(Step * BigRational.Pow10(18), "amount step × 1e18");
+    internal BigInteger CanonicalAmountScale => RequireInteger(Step * Rational.Pow10(18), "amount step × 1e18");
 
-    private BigInteger RequireInteger(BigRational value, string what) =>
-        value.IsInteger ? value.Numerator : throw new InvalidOperationException($"market {Symbol}: {what} is not an integer");
+    private BigInteger RequireInteger(Fraction value, string what) =>
+        value.IsInteger ? value.ToBigInteger() : throw new InvalidOperationException($"market {Symbol}: {what} is not an integer");
 
     /// <summary>The production spot instrument <c>USDCcNGN-SPOT</c> on the given WRAPPED_CNGN asset.</summary>
     public static MarketDefinition UsdcCngnSpot(string assetAddress) => new()

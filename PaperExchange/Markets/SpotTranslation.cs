@@ -1,3 +1,4 @@
+using Fractions;
 using MarketMaker.PaperExchange.Numerics;
 using MarketMaker.PaperExchange.Orders;
 
@@ -20,7 +21,7 @@ public sealed record SpotContract(
 /// <summary>USDC/cNGN spot translations between the trader view and the engine view (markets-service-api.md §3).</summary>
 public static class SpotTranslation
 {
-    private static readonly BigRational Tolerance = BigRational.Pow10(-18);
+    private static readonly Fraction Tolerance = Rational.Pow10(-18);
 
     /// <summary>validateOrTranslateSpotUIIntent: engine side = inverted ui side, price = 1/ui price (18 dp half-up), amount = size × price (18 dp).</summary>
     public static SpotTranslationResult Translate(string orderEntrySpec, UiIntent? intent, string side, string limitPrice, string desiredAmount)
@@ -42,18 +43,18 @@ public static class SpotTranslation
             return Fail("ui_intent.side must be 'buy' or 'sell'");
         }
 
-        if (!BigRational.TryParseRat(intent.Price.Trim(), out var uiPrice) || uiPrice.Sign <= 0)
+        if (!Rational.TryParseRat(intent.Price.Trim(), out var uiPrice) || uiPrice.Sign <= 0)
         {
             return Fail("ui_intent.price must be greater than zero");
         }
 
-        if (!BigRational.TryParseRat(intent.Size.Trim(), out var uiSize) || uiSize.Sign <= 0)
+        if (!Rational.TryParseRat(intent.Size.Trim(), out var uiSize) || uiSize.Sign <= 0)
         {
             return Fail("ui_intent.size must be greater than zero");
         }
 
         var engineSide = uiSide == "buy" ? "sell" : "buy";
-        var enginePrice = (BigRational.One / uiPrice).ToFixed(18);
+        var enginePrice = (Fraction.One / uiPrice).ToFixed(18);
         var engineAmount = (uiSize * uiPrice).ToFixed(18);
         if (side.Length > 0 && side != engineSide)
         {
@@ -74,7 +75,7 @@ public static class SpotTranslation
     }
 
     private static bool Close(string given, string derived) =>
-        BigRational.TryParseRat(given.Trim(), out var g) && BigRational.TryParseRat(derived, out var d) && BigRational.Abs(g - d) <= Tolerance;
+        Rational.TryParseRat(given.Trim(), out var g) && Rational.TryParseRat(derived, out var d) && Fraction.Abs(g - d) <= Tolerance;
 
     /// <summary>
     /// The spot_contract of an engine (side, price, amount): ui side inverted, ui price = 1/price and ui size =
@@ -83,9 +84,9 @@ public static class SpotTranslation
     public static SpotContract Present(string engineSide, string enginePrice, string engineAmount)
     {
         var uiSide = engineSide == "buy" ? "sell" : "buy";
-        BigRational.TryParseRat(enginePrice, out var price);
-        BigRational.TryParseRat(engineAmount, out var amount);
-        var uiPrice = price.Sign > 0 ? (BigRational.One / price).ToTrimmed(6) : "0";
+        Rational.TryParseRat(enginePrice, out var price);
+        Rational.TryParseRat(engineAmount, out var amount);
+        var uiPrice = price.Sign > 0 ? (Fraction.One / price).ToTrimmed(6) : "0";
         var uiSize = (amount * price).ToTrimmed(6);
         var cngn = amount.ToTrimmed(6);
         var buy = uiSide == "buy";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Fractions;
 
 namespace MarketMaker.PaperExchange.Numerics;
 
@@ -10,7 +11,7 @@ namespace MarketMaker.PaperExchange.Numerics;
 /// </summary>
 public readonly record struct PgNumeric(BigInteger Unscaled, int Scale)
 {
-    public BigRational Value => new(Unscaled, BigInteger.Pow(10, Scale));
+    public Fraction Value => new(Unscaled, BigInteger.Pow(10, Scale));
 
     /// <summary>Parses PostgreSQL numeric input (surrounding spaces, sign, digits, point, exponent).</summary>
     public static bool TryParse(string? text, out PgNumeric value)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using Fractions;
 using MarketMaker.PaperExchange.Markets;
 using MarketMaker.PaperExchange.Numerics;
 using MarketMaker.PaperExchange.Storage;
@@ -133,7 +134,7 @@ public sealed class OrderValidator
         }
 
         // Step 8: price.
-        if (!BigRational.TryParsePlainDecimal(limitPriceText, out var price))
+        if (!Rational.TryParsePlainDecimal(limitPriceText, out var price))
         {
             return OrderValidation.Fail($"parse price \"{limitPriceText}\": invalid decimal");
         }
@@ -144,13 +145,13 @@ public sealed class OrderValidator
             return OrderValidation.Fail($"price must align to tick size {market.TickSize}");
         }
 
-        var ticks = tickRatio.Numerator;
+        var ticks = tickRatio.ToBigInteger();
         if (ticks.Sign <= 0)
         {
             return OrderValidation.Fail("price must be positive");
         }
 
-        (new BigRational(ticks, 1) * market.Tick).TryToExactDecimal(out var normalizedPrice);
+        (new Fraction(ticks) * market.Tick).TryToExactDecimal(out var normalizedPrice);
 
         // Step 9: amount.
         var amount = NormalizeAmount("desired_amount", desiredText, market);
@@ -247,7 +248,7 @@ public sealed class OrderValidator
 
     private static (BigInteger Atomic, string? Error) NormalizeAmount(string field, string text, MarketDefinition market)
     {
-        if (!BigRational.TryParseRat(text, out var value))
+        if (!Rational.TryParseRat(text, out var value))
         {
             return (default, $"{field}: invalid decimal \"{text}\"");
         }
@@ -258,7 +259,7 @@ public sealed class OrderValidator
             return (default, $"{field} must align to amount step {market.AmountStep}");
         }
 
-        return (atomic.Numerator, null);
+        return (atomic.ToBigInteger(), null);
     }
 
     private static string? CheckDataInvariants(string dataHex, string asset, string subId, string side, BigInteger ticks, BigInteger atomic, MarketDefinition market)
@@ -299,7 +300,7 @@ public sealed class OrderValidator
         }
 
         var scaled = (data.DesiredAmount % atomic).IsZero && data.DesiredAmount / atomic >= 1;
-        var compat = new BigRational(data.DesiredAmount, 1) / market.Step == new BigRational(atomic, 1);
+        var compat = new Fraction(data.DesiredAmount) / market.Step == new Fraction(atomic);
         if (!scaled && !compat)
         {
             return "action_json.data.desiredAmount is not aligned with normalized desired_amount";

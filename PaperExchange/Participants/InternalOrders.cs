@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Fractions;
 using MarketMaker.PaperExchange.Json;
 using MarketMaker.PaperExchange.Markets;
 using MarketMaker.PaperExchange.Numerics;
@@ -31,8 +32,8 @@ public static class InternalOrders
         long expiry,
         string filledAmount = "0")
     {
-        var ticks = BigRational.TryParsePlainDecimal(limitPrice, out var p) && (p / market.Tick).IsInteger ? (p / market.Tick).Numerator : BigInteger.One;
-        var atomic = BigRational.TryParseRat(desiredAmount, out var a) && (a / market.Step).IsInteger ? (a / market.Step).Numerator : BigInteger.One;
+        var ticks = Rational.TryParsePlainDecimal(limitPrice, out var p) && (p / market.Tick).IsInteger ? (p / market.Tick).ToBigInteger() : BigInteger.One;
+        var atomic = Rational.TryParseRat(desiredAmount, out var a) && (a / market.Step).IsInteger ? (a / market.Step).ToBigInteger() : BigInteger.One;
         var data = new TradeData(
             market.AssetAddress,
             BigInteger.Parse(market.SubId, CultureInfo.InvariantCulture),
@@ -91,11 +92,11 @@ public static class InternalOrders
             "sell" => false,
             _ => throw new ArgumentException($"trader side must be buy or sell, not \"{traderSide}\"", nameof(traderSide)),
         };
-        var p = BigRational.FromDecimal(price);
-        var s = BigRational.FromDecimal(size);
+        var p = Fraction.FromDecimal(price);
+        var s = Fraction.FromDecimal(size);
         if (market.IsSpot)
         {
-            var enginePrice = BigRational.TrimZeros((BigRational.One / p).ToFixed(18));
+            var enginePrice = Rational.TrimZeros((Fraction.One / p).ToFixed(18));
             var amount = BigInteger.Max((s * p).Floor(), BigInteger.One);
             return (buy ? "sell" : "buy", enginePrice, amount.ToString(CultureInfo.InvariantCulture));
         }
@@ -103,8 +104,8 @@ public static class InternalOrders
         var ticks = p / market.Tick;
         var tickCount = buy ? -(-ticks).Floor() : ticks.Floor();
         var lots = BigInteger.Max((s / market.Step).Floor(), BigInteger.One);
-        (new BigRational(BigInteger.Max(tickCount, BigInteger.One), 1) * market.Tick).TryToExactDecimal(out var limit);
-        (new BigRational(lots, 1) * market.Step).TryToExactDecimal(out var qty);
+        (new Fraction(BigInteger.Max(tickCount, BigInteger.One)) * market.Tick).TryToExactDecimal(out var limit);
+        (new Fraction(lots) * market.Step).TryToExactDecimal(out var qty);
         return (buy ? "buy" : "sell", limit, qty);
     }
 }

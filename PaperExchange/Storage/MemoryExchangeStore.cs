@@ -1,4 +1,5 @@
 using System.Numerics;
+using Fractions;
 using MarketMaker.PaperExchange.Json;
 using MarketMaker.PaperExchange.Numerics;
 
@@ -14,7 +15,7 @@ public sealed class MemoryExchangeStore : IExchangeStore
     private readonly object _gate = new();
     private readonly Dictionary<string, OrderRow> _orders = new(StringComparer.Ordinal);
     private readonly List<string> _insertionOrder = [];
-    private readonly HashSet<(string Owner, BigRational Nonce)> _ownerNonces = [];
+    private readonly HashSet<(string Owner, Fraction Nonce)> _ownerNonces = [];
     private readonly List<TradeRow> _trades = [];
     private long _nextTradeId = 1;
 
@@ -294,22 +295,22 @@ public sealed class MemoryExchangeStore : IExchangeStore
         return expired.Count;
     }
 
-    private IEnumerable<OrderRow> BookSide(string assetAddress, BigRational subId, string side, string status)
+    private IEnumerable<OrderRow> BookSide(string assetAddress, Fraction subId, string side, string status)
     {
         var rows = _orders.Values.Where(o => o.AssetAddress == assetAddress && SameNumeric(o.SubId, subId) && o.Side == side && o.Status == status);
         var byPrice = side == "buy" ? rows.OrderByDescending(o => o.Ticks) : rows.OrderBy(o => o.Ticks);
         return byPrice.ThenBy(o => o.CreatedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal);
     }
 
-    private IEnumerable<TradeRow> MarketTrades(string assetAddress, BigRational subId) =>
+    private IEnumerable<TradeRow> MarketTrades(string assetAddress, Fraction subId) =>
         _trades.Where(t => t.AssetAddress == assetAddress && SameNumeric(t.SubId, subId));
 
-    private OrderRow? FindByOwnerNonceLocked(string owner, BigRational nonce, string status) =>
+    private OrderRow? FindByOwnerNonceLocked(string owner, Fraction nonce, string status) =>
         _orders.Values.FirstOrDefault(o => o.OwnerAddress == owner && o.Status == status && SameNumeric(o.Nonce, nonce));
 
-    private static bool SameNumeric(string stored, BigRational value) => PgNumeric.TryParse(stored, out var n) && n.Value == value;
+    private static bool SameNumeric(string stored, Fraction value) => PgNumeric.TryParse(stored, out var n) && n.Value == value;
 
-    private static BigRational ParseNumericArgument(string text) =>
+    private static Fraction ParseNumericArgument(string text) =>
         PgNumeric.TryParse(text, out var n) ? n.Value : throw new StoreException($"ERROR: {PgNumeric.SyntaxError(text)} (SQLSTATE 22P02)");
 
     internal static DateTimeOffset TruncateToMicroseconds(DateTimeOffset t) =>

@@ -1,3 +1,4 @@
+using Fractions;
 using MarketMaker.PaperExchange;
 using MarketMaker.PaperExchange.Json;
 using MarketMaker.PaperExchange.Markets;
@@ -61,12 +62,13 @@ public sealed class PaperUnitTests
     [Fact]
     public void Rationals_round_half_away_from_zero()
     {
-        Assert.Equal("0.000625000000000000", (BigRational.One / BigRational.FromDecimal(1600m)).ToFixed(18));
-        Assert.Equal("-1", new BigRational(-1, 2).ToFixed(0));
-        Assert.Equal("0.67", new BigRational(2, 3).ToFixed(2));
-        Assert.True(BigRational.TryParseRat("3/2", out var r) && r == new BigRational(3, 2));
-        Assert.False(BigRational.TryParsePlainDecimal("1e3", out _));
-        Assert.True(BigRational.TryParsePlainDecimal("+.5", out var half) && half == new BigRational(1, 2));
+        Assert.Equal("0.000625000000000000", (Fraction.One / Fraction.FromDecimal(1600m)).ToFixed(18));
+        Assert.Equal("-1", new Fraction(-1, 2).ToFixed(0));
+        Assert.Equal("0", new Fraction(-1, 3).ToFixed(0));
+        Assert.Equal("0.67", new Fraction(2, 3).ToFixed(2));
+        Assert.True(Rational.TryParseRat("3/2", out var r) && r == new Fraction(3, 2));
+        Assert.False(Rational.TryParsePlainDecimal("1e3", out _));
+        Assert.True(Rational.TryParsePlainDecimal("+.5", out var half) && half == new Fraction(1, 2));
     }
 
     [Fact]

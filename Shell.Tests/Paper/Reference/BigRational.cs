@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace MarketMaker.PaperExchange.Numerics;
+namespace MarketMaker.Shell.Tests.Paper.Reference;
 
 /// <summary>
-/// An exact rational number (like Go's big.Rat), used for the markets-service price/amount arithmetic:
-/// tick alignment, spot translation, half-up rendering. Always normalised: gcd(num, den) = 1, den &gt; 0.
+/// The hand-written exact rational the paper exchange used before the <c>Fractions</c> package (as it was, unchanged),
+/// kept only as the oracle of <c>FractionsParityTests</c> and the baseline of <c>Benchmarks/RationalBenchmark.cs</c>.
+/// An exact rational number (like Go's big.Rat). Always normalised: gcd(num, den) = 1, den &gt; 0.
 /// </summary>
-public readonly struct BigRational : IEquatable<BigRational>, IComparable<BigRational>
+internal readonly struct BigRational : IEquatable<BigRational>, IComparable<BigRational>
 {
     private readonly BigInteger _den;
 
